@@ -1,0 +1,1 @@
+//! Settings: one struct, read from TOML with environment overrides.

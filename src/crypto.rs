@@ -1,0 +1,1 @@
+//! AES-256-GCM envelopes and the key ring that seals sessions at rest.

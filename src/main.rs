@@ -1,0 +1,5 @@
+//! The `mcp-perf` command line: parses arguments and calls the library.
+
+fn main() -> anyhow::Result<()> {
+    Ok(())
+}
