@@ -21,8 +21,11 @@ use super::readiness::wait_until_ready;
 const PORT_ATTEMPTS: usize = 3;
 
 /// Waits for EOF on stdin (this process closed the pipe or died), then
-/// kills the server (`$1`) and removes its folder (`$2`).
-const WATCHDOG_SCRIPT: &str = r#"while read -r _; do :; done
+/// kills the server (`$1`) and removes its folder (`$2`). It ignores the
+/// signals a terminal or `timeout` sends to the whole process group, so it
+/// outlives its parent long enough to clean up.
+const WATCHDOG_SCRIPT: &str = r#"trap '' HUP INT TERM
+while read -r _; do :; done
 kill -KILL "$1" 2>/dev/null
 rm -rf "$2""#;
 
