@@ -9,7 +9,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -21,7 +21,10 @@ const CLEANUP_DEADLINE: Duration = Duration::from_secs(15);
 
 /// Set in the helper process that `killed_test_process_leaves_no_redis`
 /// starts and kills.
-const HOLD_ENV: &str = "MCP_PERF_TEST_HOLD_REDIS";
+const HOLD_ENV: &str = "MCP_PERF_TEST_HOLD";
+
+/// Which way the helper process starts Redis: `child` or `container`.
+const WAY_ENV: &str = "MCP_PERF_TEST_WAY";
 
 const HOLD_PREFIX: &str = "mcp-perf-holding-redis";
 
@@ -87,17 +90,9 @@ async fn panicking_test_still_stops_child() {
 
 #[tokio::test]
 async fn killed_test_process_leaves_no_redis() {
-    let mut holder = Holder(
-        Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "hold_child_redis", "--ignored", "--nocapture"])
-            .args(["--test-threads", "1"])
-            .env(HOLD_ENV, "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let (url, dir) = read_held_redis(holder.0.stdout.take().unwrap());
+    let mut holder = helper_process("child", true);
+    let (url, dir) = read_held_redis(&mut holder);
+    let dir = PathBuf::from(dir);
     assert!(TcpStream::connect(socket_address(&url)).is_ok());
 
     // SIGKILL: no destructor runs in the holder; only the watchdog is left.
@@ -114,20 +109,27 @@ async fn killed_test_process_leaves_no_redis() {
     );
 }
 
-/// Starts a child server; under `MCP_PERF_TEST_HOLD_REDIS=1` it also prints
-/// the server's URL and folder and waits to be killed, as the helper
-/// process of `killed_test_process_leaves_no_redis`.
+/// Starts a Redis the way `MCP_PERF_TEST_WAY` names (`child`, the default,
+/// or `container`) and checks it answers. Under `MCP_PERF_TEST_HOLD=1` it
+/// then prints the URL and the folder or container id, and waits to be
+/// killed: the helper process of the tests on killed processes.
 #[tokio::test]
-#[ignore = "helper process for killed_test_process_leaves_no_redis"]
-async fn hold_child_redis() {
-    let redis = RedisInstance::start_from(RedisSource::ChildProcess)
-        .await
-        .unwrap();
+#[ignore = "helper process for the tests on killed processes"]
+async fn hold_redis() {
+    let redis = match std::env::var(WAY_ENV).as_deref() {
+        Ok("container") => start_container().await,
+        _ => RedisInstance::start_from(RedisSource::ChildProcess)
+            .await
+            .unwrap(),
+    };
     round_trip(redis.url()).await;
 
     if std::env::var(HOLD_ENV).as_deref() == Ok("1") {
-        let dir = redis.data_dir().unwrap().display().to_string();
-        println!("{HOLD_PREFIX} {} {dir}", redis.url());
+        let detail = match redis.data_dir() {
+            Some(dir) => dir.display().to_string(),
+            None => redis.container_id().unwrap().to_owned(),
+        };
+        println!("{HOLD_PREFIX} {} {detail}", redis.url());
         tokio::time::sleep(Duration::from_secs(600)).await;
     }
 }
@@ -292,6 +294,48 @@ async fn panicking_test_still_removes_container() {
     assert!(
         !container_exists(&id).await,
         "container {id} survived the panic"
+    );
+}
+
+#[tokio::test]
+async fn container_of_a_killed_process_is_reaped_by_the_next_run() {
+    if skip_docker() {
+        return;
+    }
+    let mut holder = helper_process("container", true);
+    let (_, id) = read_held_redis(&mut holder);
+    holder.0.kill().unwrap();
+    holder.0.wait().unwrap();
+    assert!(container_exists(&id).await, "nothing to reap: {id} is gone");
+
+    // A fresh process reaps once, before it starts its own container.
+    let next_run = helper_process("container", false).0.wait().unwrap();
+
+    assert!(next_run.success());
+    assert!(
+        !container_exists(&id).await,
+        "container {id} was not reaped"
+    );
+}
+
+/// Benches start Redis inside `block_on` and drop it outside, sometimes
+/// after the runtime itself is gone.
+#[test]
+fn container_dropped_outside_any_runtime_is_removed() {
+    if skip_docker() {
+        return;
+    }
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let redis = runtime.block_on(start_container());
+    let id = redis.container_id().unwrap().to_owned();
+
+    drop(runtime);
+    drop(redis);
+
+    let check = tokio::runtime::Runtime::new().unwrap();
+    assert!(
+        !check.block_on(container_exists(&id)),
+        "container {id} survived its drop"
     );
 }
 
@@ -463,6 +507,21 @@ fn closed_port() -> u16 {
 /// The helper process, killed when the test ends however it ends.
 struct Holder(std::process::Child);
 
+/// Runs `hold_redis` in a process of its own.
+fn helper_process(way: &str, hold: bool) -> Holder {
+    let child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "hold_redis", "--ignored", "--nocapture"])
+        .args(["--test-threads", "1"])
+        .env(WAY_ENV, way)
+        .env(HOLD_ENV, if hold { "1" } else { "0" })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+
+    Holder(child)
+}
+
 impl Drop for Holder {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -472,7 +531,8 @@ impl Drop for Holder {
 
 /// Reads the helper's "holding" line, with a deadline so a helper that
 /// never gets there fails the test instead of hanging it.
-fn read_held_redis(stdout: std::process::ChildStdout) -> (String, PathBuf) {
+fn read_held_redis(holder: &mut Holder) -> (String, String) {
+    let stdout = holder.0.stdout.take().unwrap();
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -487,8 +547,8 @@ fn read_held_redis(stdout: std::process::ChildStdout) -> (String, PathBuf) {
     let line = receiver
         .recv_timeout(Duration::from_secs(60))
         .expect("the helper process never reported its redis");
-    let (url, dir) = line.split_once(' ').unwrap();
-    (url.to_owned(), Path::new(dir).to_owned())
+    let (url, detail) = line.split_once(' ').unwrap();
+    (url.to_owned(), detail.to_owned())
 }
 
 fn wait_for(deadline: Duration, mut done: impl FnMut() -> bool) -> bool {

@@ -248,5 +248,7 @@ async fn container(options: &ProvisionOptions) -> Result<Backing, String> {
         options.container_startup_timeout,
     )
     .await?;
+
+    tracing::info!(image = %options.image, container = %server.id(), "redis container started");
     Ok(Backing::Container(server))
 }
