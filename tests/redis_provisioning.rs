@@ -318,6 +318,25 @@ async fn container_of_a_killed_process_is_reaped_by_the_next_run() {
     );
 }
 
+#[tokio::test]
+async fn missing_image_names_the_build_script() {
+    if skip_docker() {
+        return;
+    }
+    let options = ProvisionOptions {
+        image: "mcp-perf-test/no-such-redis:none".to_owned(),
+        ..ProvisionOptions::from_env()
+    };
+
+    let err = RedisInstance::start_from_with(RedisSource::Container, &options)
+        .await
+        .unwrap_err();
+
+    let reason = err.reason(RedisSource::Container);
+    assert!(reason.contains("not present locally"), "{reason}");
+    assert!(reason.contains("scripts/build-redis-image.sh"), "{reason}");
+}
+
 /// Benches start Redis inside `block_on` and drop it outside, sometimes
 /// after the runtime itself is gone.
 #[test]
