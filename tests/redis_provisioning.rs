@@ -180,6 +180,31 @@ async fn url_drop_flushes_and_frees_the_database() {
 }
 
 #[tokio::test]
+async fn url_lease_outlives_its_ttl_while_held() {
+    let server = RedisInstance::start_from(RedisSource::ChildProcess)
+        .await
+        .unwrap();
+    let options = ProvisionOptions {
+        url: Some(server.url().to_owned()),
+        lease_ttl: Duration::from_secs(2),
+        ..ProvisionOptions::from_env()
+    };
+    let redis = RedisInstance::start_from_with(RedisSource::Url, &options)
+        .await
+        .unwrap();
+    let key = lease_key(redis.leased_database().unwrap());
+
+    tokio::time::sleep(Duration::from_secs(5)).await;
+
+    let mut control = connect(server.url()).await;
+    let holder: Option<String> = control.get(&key).await.unwrap();
+    assert!(holder.is_some(), "the lease expired while held");
+    drop(redis);
+    let holder: Option<String> = control.get(&key).await.unwrap();
+    assert_eq!(holder, None);
+}
+
+#[tokio::test]
 async fn url_claim_flushes_what_a_dead_holder_left() {
     let server = RedisInstance::start_from(RedisSource::ChildProcess)
         .await

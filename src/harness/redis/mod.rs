@@ -229,7 +229,7 @@ async fn try_source(
 
 async fn lease(options: &ProvisionOptions) -> Result<Backing, String> {
     let url = options.url.as_deref().ok_or_else(|| "not set".to_owned())?;
-    let lease = DatabaseLease::claim(url, options.startup_timeout)
+    let lease = DatabaseLease::claim(url, options.lease_ttl, options.startup_timeout)
         .await
         .map_err(|err| format!("{}: {err}", redact(url)))?;
 

@@ -7,6 +7,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::lease::DEFAULT_LEASE_TTL;
+
 /// Environment variable naming a Redis the harness should use instead of
 /// starting one (`redis://host:port`).
 pub const URL_ENV: &str = "MCP_PERF_REDIS_URL";
@@ -63,6 +65,10 @@ pub struct ProvisionOptions {
     /// How long a container may take to start, longer than
     /// `startup_timeout` because the first run may pull the image.
     pub container_startup_timeout: Duration,
+
+    /// How long a database lease of the URL way outlives a holder that
+    /// died; see [`DEFAULT_LEASE_TTL`].
+    pub lease_ttl: Duration,
 }
 
 impl ProvisionOptions {
@@ -80,6 +86,7 @@ impl ProvisionOptions {
             docker_probe_timeout: Duration::from_secs(2),
             startup_timeout: Duration::from_secs(20),
             container_startup_timeout: Duration::from_secs(120),
+            lease_ttl: DEFAULT_LEASE_TTL,
         }
     }
 }
