@@ -180,6 +180,25 @@ async fn url_drop_flushes_and_frees_the_database() {
 }
 
 #[tokio::test]
+async fn url_with_password_works_and_never_shows_it() {
+    let server = RedisInstance::start_from(RedisSource::ChildProcess)
+        .await
+        .unwrap();
+    let _: () = redis::cmd("CONFIG")
+        .arg(&["SET", "requirepass", "hunter2-secret"])
+        .query_async(&mut connect(server.url()).await)
+        .await
+        .unwrap();
+    let with_password = server.url().replace("redis://", "redis://:hunter2-secret@");
+
+    let redis = RedisInstance::from_url(&with_password).await.unwrap();
+
+    round_trip(redis.url()).await;
+    let shown = format!("{redis:?}");
+    assert!(!shown.contains("hunter2-secret"), "{shown}");
+}
+
+#[tokio::test]
 async fn url_lease_outlives_its_ttl_while_held() {
     let server = RedisInstance::start_from(RedisSource::ChildProcess)
         .await
