@@ -152,7 +152,7 @@ fn claim_blocking(base_url: &str, owner: &str, ttl: Duration) -> Result<u32, Str
     }
 
     Err(format!(
-        "all {} leasable databases (1 to {}) of {} are leased by other instances \
+        "all {} leasable databases (1 to {}) of {} are leased by other instances; \
          run fewer at once, raise `databases` in redis.conf, \
          or unset MCP_PERF_REDIS_URL so each instance gets its own server; \
          a lease of a killed process frees itself within {ttl:?}",
