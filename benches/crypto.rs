@@ -7,7 +7,7 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use mcp_perf::crypto::KeyRing;
 use mcp_perf::session::fixtures::session_of_size;
 use mcp_perf::session::{Compression, Format, SessionCodec};
@@ -24,9 +24,11 @@ fn seal_and_open(c: &mut Criterion) {
         let blob = ring.seal(CONTEXT, &plaintext);
         group.throughput(Throughput::Bytes(size as u64));
 
-        group.bench_with_input(BenchmarkId::new("seal", size), &plaintext, |b, plaintext| {
-            b.iter(|| ring.seal(CONTEXT, black_box(plaintext)))
-        });
+        group.bench_with_input(
+            BenchmarkId::new("seal", size),
+            &plaintext,
+            |b, plaintext| b.iter(|| ring.seal(CONTEXT, black_box(plaintext))),
+        );
         group.bench_with_input(BenchmarkId::new("open", size), &blob, |b, blob| {
             b.iter(|| ring.open(CONTEXT, black_box(blob)).expect("own blob opens"))
         });
@@ -39,7 +41,11 @@ fn formats(c: &mut Criterion) {
     let mut group = c.benchmark_group("codec_format");
 
     for format in [Format::Json, Format::Postcard, Format::MessagePack] {
-        let codec = SessionCodec { format, compression: Compression::None, threshold: usize::MAX };
+        let codec = SessionCodec {
+            format,
+            compression: Compression::None,
+            threshold: usize::MAX,
+        };
         let bytes = codec.encode(&session).expect("fixture encodes");
         let name = format!("{format:?}").to_lowercase();
 
@@ -59,7 +65,11 @@ fn compressions(c: &mut Criterion) {
     for size in [2048, 16 * 1024] {
         let session = session_of_size(size);
         for compression in [Compression::None, Compression::Lz4, Compression::Zstd] {
-            let codec = SessionCodec { format: Format::Postcard, compression, threshold: 1024 };
+            let codec = SessionCodec {
+                format: Format::Postcard,
+                compression,
+                threshold: 1024,
+            };
             let bytes = codec.encode(&session).expect("fixture encodes");
             let name = format!("{compression:?}").to_lowercase();
             group.throughput(Throughput::Bytes(size as u64));

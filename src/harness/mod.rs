@@ -4,4 +4,5 @@
 //! - [`redis`]: one isolated Redis per caller, found or started in the order
 //!   `MCP_PERF_REDIS_URL`, testcontainers, `redis-server` child process.
 
+pub mod bench;
 pub mod redis;
