@@ -17,4 +17,5 @@
 pub mod config;
 pub mod crypto;
 pub mod harness;
+pub mod make;
 pub mod session;
