@@ -210,7 +210,7 @@ where
 mod tests {
     use super::*;
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn admits_the_whole_limit_at_once_then_waits_a_window() {
         let window = SlidingWindow::new(3, Duration::from_secs(60));
         let start = Instant::now();
@@ -224,22 +224,23 @@ mod tests {
         assert_eq!(window.try_take(start), Err(None));
 
         window.release();
-        assert_eq!(
-            window.try_take(Instant::now()),
-            Err(Some(start + Duration::from_secs(60)))
+        let free_at = window.try_take(Instant::now());
+        assert!(
+            matches!(free_at, Err(Some(at)) if at >= start + Duration::from_secs(60)),
+            "{free_at:?}"
         );
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn a_slot_frees_a_window_after_its_response() {
-        let window = SlidingWindow::new(1, Duration::from_secs(10));
+        let window = SlidingWindow::new(1, Duration::from_millis(100));
 
         let first = window.acquire().await;
-        tokio::time::sleep(Duration::from_secs(3)).await;
+        tokio::time::sleep(Duration::from_millis(30)).await;
         let finished = Instant::now();
         drop(first);
         let _second = window.acquire().await;
 
-        assert!(Instant::now() >= finished + Duration::from_secs(10));
+        assert!(Instant::now() >= finished + Duration::from_millis(100));
     }
 }
