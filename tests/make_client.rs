@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use futures::future::join_all;
-use mcp_perf::harness::make_mock::{MakeMock, SlowBody};
+use mcp_perf::harness::make_mock::{Latency, MakeMock, SlowBody};
 use mcp_perf::make::{
     BreakerConfig, BreakerState, MakeClient, MakeClientConfig, MakeCredential, MakeError,
     PageRequest, RateLimit, RetryConfig, RunScenario, ScenarioScope, Zone,
@@ -244,6 +244,30 @@ async fn the_limiter_never_exceeds_its_limit_under_50_concurrent_callers() {
         20,
         "the mock must never see more than the limit in one window, and the limit is usable"
     );
+}
+
+#[tokio::test]
+async fn at_most_ten_requests_are_in_flight_per_organization() {
+    let (mock, client) = mock_and_client().await;
+    let latency = Duration::from_millis(300);
+    mock.faults().set_latency(Latency::Fixed(latency));
+    let scope = ScenarioScope::Organization(ACME_OPS);
+
+    let calls = (0..30).map(|_| {
+        let client = client.clone();
+        tokio::spawn(async move {
+            client
+                .list_scenarios(&credential(), scope, &PageRequest::new(1, 0))
+                .await
+        })
+    });
+    let outcomes = join_all(calls).await;
+
+    // The mock holds each answer for `latency` after it counts the arrival,
+    // so an 11th arrival within that span would mean 11 in flight.
+    assert!(outcomes.into_iter().all(|o| o.unwrap().is_ok()));
+    let most = mock.arrivals().max_in_window(ACME_OPS, latency);
+    assert!(most <= 10, "{most} requests were in flight at once");
 }
 
 #[tokio::test]
