@@ -247,6 +247,35 @@ async fn the_limiter_never_exceeds_its_limit_under_50_concurrent_callers() {
 }
 
 #[tokio::test]
+async fn team_calls_count_against_their_organization_once_its_teams_are_listed() {
+    let mock = MakeMock::start().await.unwrap();
+    let window = Duration::from_millis(400);
+    let config = MakeClientConfig {
+        rate_limit: RateLimit {
+            requests: 2,
+            window,
+        },
+        ..fast_config(mock.base_url())
+    };
+    let client = MakeClient::new(config).unwrap();
+    let (me, all) = (credential(), PageRequest::default());
+
+    client.list_teams(&me, ACME_OPS, &all).await.unwrap();
+    for _ in 0..2 {
+        client
+            .list_connections(&me, MARKETING_TEAM, &all)
+            .await
+            .unwrap();
+        client.list_hooks(&me, 12, &all).await.unwrap();
+    }
+
+    // Had the team calls gone to the zone's shared bucket, the two buckets
+    // together would have let more than 2 through in one window.
+    assert_eq!(mock.arrivals().count(Some(ACME_OPS)), 5);
+    assert!(mock.arrivals().max_in_window(ACME_OPS, window) <= 2);
+}
+
+#[tokio::test]
 async fn at_most_ten_requests_are_in_flight_per_organization() {
     let (mock, client) = mock_and_client().await;
     let latency = Duration::from_millis(300);
