@@ -115,7 +115,11 @@ impl ZoneBreakers {
         let phase = phases.entry(zone).or_insert(Phase::Closed { failures: 0 });
 
         *phase = match (&*phase, zone_failed) {
-            (_, false) => Phase::Closed { failures: 0 },
+            (Phase::Closed { .. }, false) => Phase::Closed { failures: 0 },
+            (_, false) => {
+                tracing::info!(%zone, "make.com circuit closed");
+                Phase::Closed { failures: 0 }
+            }
             (Phase::Closed { failures }, true) if failures + 1 < self.config.failure_threshold => {
                 Phase::Closed {
                     failures: failures + 1,

@@ -143,6 +143,11 @@ impl MakeClient {
     }
 
     /// Sends a call through the whole stack and decodes a 2xx body.
+    #[tracing::instrument(
+        level = "debug",
+        skip_all,
+        fields(zone = %credential.zone, path = %call.path.join("/"))
+    )]
     pub(super) async fn send<T: DeserializeOwned>(
         &self,
         credential: &MakeCredential,

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use tower::retry::Policy;
 use tower::retry::backoff::{Backoff, ExponentialBackoff, ExponentialBackoffMaker, MakeBackoff};
-use tower::util::rng::HasherRng;
+use tower::util::rng::Rng;
 
 use super::config::RetryConfig;
 use super::error::MakeError;
@@ -19,28 +19,45 @@ use super::transport::BoxFuture;
 /// Retries transient failures up to `max_retries` times.
 ///
 /// Tower clones the policy for each request, so the attempt count and the
-/// backoff's growth are per request.
+/// backoff's growth are per request; the jitter is drawn afresh each time.
 #[derive(Clone, Debug)]
 pub struct MakeRetryPolicy {
     retries_left: u32,
-    backoff: ExponentialBackoff,
+    backoff: ExponentialBackoff<ThreadRandom>,
     max_delay: Duration,
+}
+
+/// Jitter from the thread's random generator.
+///
+/// Tower's own `HasherRng` keeps its state in the value, and tower clones the
+/// policy for each request: every request would then draw the same "random"
+/// jitter, and clients that failed together would retry together. This one
+/// holds no state, so each draw is fresh.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ThreadRandom;
+
+impl Rng for ThreadRandom {
+    fn next_u64(&mut self) -> u64 {
+        // Tower expects a jitter factor above zero; keep the top 53 bits,
+        // which it reads, from being all zero.
+        rand::random::<u64>().max(1 << 11)
+    }
 }
 
 impl MakeRetryPolicy {
     /// A policy from the configuration.
     pub fn new(config: &RetryConfig) -> Result<Self, MakeError> {
-        let maker = ExponentialBackoffMaker::new(
+        let mut maker = ExponentialBackoffMaker::new(
             config.base_delay,
             config.max_delay,
             config.jitter,
-            HasherRng::default(),
+            ThreadRandom,
         )
         .map_err(|err| MakeError::Config(format!("retry backoff: {err}")))?;
 
         Ok(Self {
             retries_left: config.max_retries,
-            backoff: maker.clone().make_backoff(),
+            backoff: maker.make_backoff(),
             max_delay: config.max_delay,
         })
     }
@@ -72,5 +89,21 @@ impl Policy<ApiRequest, ApiResponse, MakeError> for MakeRetryPolicy {
 
     fn clone_request(&mut self, request: &ApiRequest) -> Option<ApiRequest> {
         Some(request.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clones_draw_different_jitter() {
+        let mut first = ThreadRandom;
+        let mut second = first;
+
+        let draws: Vec<u64> = (0..4).map(|_| first.next_u64()).collect();
+        let again: Vec<u64> = (0..4).map(|_| second.next_u64()).collect();
+
+        assert_ne!(draws, again);
     }
 }
