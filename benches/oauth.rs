@@ -29,7 +29,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use mcp_perf::config::Settings;
 use mcp_perf::crypto::KeyRing;
 use mcp_perf::harness::redis::RedisInstance;
-use mcp_perf::make::{CredentialKind, MakeCredential, Secret, Zone};
+use mcp_perf::make::{MakeCredential, Zone};
 use mcp_perf::oauth::code::CodeGrant;
 use mcp_perf::oauth::family::{FamilyGrant, IssuedPair, RefreshLookup, Rotation};
 use mcp_perf::oauth::{AuthorizationServer, CodeChallenge, OpaqueToken, Params};
@@ -55,9 +55,7 @@ struct Bed {
 
 impl Bed {
     async fn start() -> Self {
-        let redis = RedisInstance::start()
-            .await
-            .expect("the oauth bench needs Redis; see README 'How Redis is found'");
+        let redis = mcp_perf::harness::bench::redis().await;
         let keys = Arc::new(KeyRing::ephemeral());
         let mut settings = Settings::default();
         settings.server.rate_limit_per_minute = u32::MAX;
@@ -235,11 +233,7 @@ fn serde_urlencoded<V: AsRef<str>>(pairs: &[(&str, V)]) -> String {
 }
 
 fn credential() -> MakeCredential {
-    MakeCredential {
-        zone: Zone::Eu1,
-        kind: CredentialKind::ApiToken,
-        secret: Secret::new("make-api-token-0123456789"),
-    }
+    MakeCredential::api_token(Zone::Eu1, "make-api-token-0123456789")
 }
 
 /// Runs `iters` awaits of `step` inside one `block_on`, timing only them.

@@ -30,7 +30,8 @@ if ! docker info >/dev/null 2>&1; then
     exit 1
 fi
 
-if [ "$force" = 0 ] && docker image inspect "$image" >/dev/null 2>&1; then
+previous="$(docker image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)"
+if [ "$force" = 0 ] && [ -n "$previous" ]; then
     echo "build-redis-image: $image exists; --force rebuilds it"
     exit 0
 fi
@@ -74,4 +75,11 @@ tar -C "$root" --numeric-owner --owner=0 --group=0 -c . \
 
 # Prove the libraries resolve before anyone relies on the image.
 docker run --rm "$image" redis-server --version >/dev/null
+
+# A rebuild leaves the old image untagged; remove it unless a container
+# still uses it.
+current="$(docker image inspect --format '{{.Id}}' "$image")"
+if [ -n "$previous" ] && [ "$previous" != "$current" ]; then
+    docker image rm "$previous" >/dev/null 2>&1 || true
+fi
 echo "build-redis-image: built $image (redis $version from $server)"

@@ -18,8 +18,12 @@ as_root() {
     fi
 }
 
-if command -v "${MCP_PERF_REDIS_SERVER:-redis-server}" >/dev/null 2>&1; then
-    echo "setup: redis-server present"
+server="${MCP_PERF_REDIS_SERVER:-redis-server}"
+if command -v "$server" >/dev/null 2>&1; then
+    echo "setup: redis-server present ($(command -v "$server"))"
+elif [ -n "${MCP_PERF_REDIS_SERVER:-}" ]; then
+    echo "setup: MCP_PERF_REDIS_SERVER=$server is not an executable; fix or unset it" >&2
+    exit 1
 elif command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing redis-server"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q

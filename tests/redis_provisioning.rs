@@ -180,6 +180,50 @@ async fn url_drop_flushes_and_frees_the_database() {
 }
 
 #[tokio::test]
+async fn url_with_password_works_and_never_shows_it() {
+    let server = RedisInstance::start_from(RedisSource::ChildProcess)
+        .await
+        .unwrap();
+    let _: () = redis::cmd("CONFIG")
+        .arg(&["SET", "requirepass", "hunter2-secret"])
+        .query_async(&mut connect(server.url()).await)
+        .await
+        .unwrap();
+    let with_password = server.url().replace("redis://", "redis://:hunter2-secret@");
+
+    let redis = RedisInstance::from_url(&with_password).await.unwrap();
+
+    round_trip(redis.url()).await;
+    let shown = format!("{redis:?}");
+    assert!(!shown.contains("hunter2-secret"), "{shown}");
+}
+
+#[tokio::test]
+async fn url_lease_outlives_its_ttl_while_held() {
+    let server = RedisInstance::start_from(RedisSource::ChildProcess)
+        .await
+        .unwrap();
+    let options = ProvisionOptions {
+        url: Some(server.url().to_owned()),
+        lease_ttl: Duration::from_secs(2),
+        ..ProvisionOptions::from_env()
+    };
+    let redis = RedisInstance::start_from_with(RedisSource::Url, &options)
+        .await
+        .unwrap();
+    let key = lease_key(redis.leased_database().unwrap());
+
+    tokio::time::sleep(Duration::from_secs(5)).await;
+
+    let mut control = connect(server.url()).await;
+    let holder: Option<String> = control.get(&key).await.unwrap();
+    assert!(holder.is_some(), "the lease expired while held");
+    drop(redis);
+    let holder: Option<String> = control.get(&key).await.unwrap();
+    assert_eq!(holder, None);
+}
+
+#[tokio::test]
 async fn url_claim_flushes_what_a_dead_holder_left() {
     let server = RedisInstance::start_from(RedisSource::ChildProcess)
         .await
@@ -316,6 +360,25 @@ async fn container_of_a_killed_process_is_reaped_by_the_next_run() {
         !container_exists(&id).await,
         "container {id} was not reaped"
     );
+}
+
+#[tokio::test]
+async fn missing_image_names_the_build_script() {
+    if skip_docker() {
+        return;
+    }
+    let options = ProvisionOptions {
+        image: "mcp-perf-test/no-such-redis:none".to_owned(),
+        ..ProvisionOptions::from_env()
+    };
+
+    let err = RedisInstance::start_from_with(RedisSource::Container, &options)
+        .await
+        .unwrap_err();
+
+    let reason = err.reason(RedisSource::Container);
+    assert!(reason.contains("not present locally"), "{reason}");
+    assert!(reason.contains("scripts/build-redis-image.sh"), "{reason}");
 }
 
 /// Benches start Redis inside `block_on` and drop it outside, sometimes

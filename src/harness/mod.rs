@@ -1,7 +1,11 @@
-//! What benches and tests need to run the real components: Redis
-//! provisioning, and later the Make.com mock and an in-process server.
+//! What benches and tests need to run the real components.
 //!
 //! - [`redis`]: one isolated Redis per caller, found or started in the order
 //!   `MCP_PERF_REDIS_URL`, testcontainers, `redis-server` child process.
+//! - [`make_mock`]: a wiremock Make.com serving the documented shapes, with
+//!   latency and fault injection.
+//! - [`bench`]: what a benchmark needs before it measures, failing loudly.
 
+pub mod bench;
+pub mod make_mock;
 pub mod redis;

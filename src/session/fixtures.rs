@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::model::{Session, unix_now};
-use crate::make::{CredentialKind, MakeCredential, Secret, Zone};
+use crate::make::{MakeCredential, Zone};
 
 /// A realistic session whose JSON form is about `approx_bytes` long.
 ///
@@ -22,11 +22,7 @@ pub fn session_of_size(approx_bytes: usize) -> Session {
             "teams:read".into(),
         ],
         audience: "http://127.0.0.1:8080/mcp".into(),
-        credential: MakeCredential {
-            zone: Zone::Eu1,
-            kind: CredentialKind::ApiToken,
-            secret: Secret::new("3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"),
-        },
+        credential: MakeCredential::api_token(Zone::Eu1, "3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b"),
         created_at: now,
         expires_at: now + 3600,
         last_activity: now,

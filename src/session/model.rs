@@ -68,7 +68,7 @@ pub fn unix_now() -> UnixSeconds {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::make::{CredentialKind, Secret, Zone};
+    use crate::make::Zone;
 
     fn session(expires_at: UnixSeconds) -> Session {
         Session {
@@ -76,11 +76,7 @@ mod tests {
             client_id: "c1".into(),
             scopes: vec!["scenarios:read".into(), "scenarios:run".into()],
             audience: "http://127.0.0.1/mcp".into(),
-            credential: MakeCredential {
-                zone: Zone::Eu1,
-                kind: CredentialKind::ApiToken,
-                secret: Secret::new("secret-value"),
-            },
+            credential: MakeCredential::api_token(Zone::Eu1, "secret-value"),
             created_at: 100,
             expires_at,
             last_activity: 100,

@@ -7,9 +7,8 @@
 //! nothing is pulled. Containers carry the owner's pid and host name; a
 //! later run removes those whose owner was killed before it could.
 
-use std::time::Duration;
-
 use std::collections::HashMap;
+use std::time::Duration;
 
 use testcontainers::bollard::Docker;
 use testcontainers::bollard::models::{HostConfig, PortBinding};
@@ -68,12 +67,15 @@ impl ContainerServer {
             .await
             .unwrap_or_else(|_| Err(format!("no container within {deadline:?}")));
 
-        started.map_err(|err| match local {
-            true => format!("image {image}: {err}"),
-            false => format!(
-                "image {image} is not present locally and could not be pulled ({err}); \
-                 build it with scripts/build-redis-image.sh"
-            ),
+        started.map_err(|err| {
+            if local {
+                format!("image {image}: {err}")
+            } else {
+                format!(
+                    "image {image} is not present locally and could not be pulled ({err}); \
+                     build it with scripts/build-redis-image.sh"
+                )
+            }
         })
     }
 
@@ -108,11 +110,16 @@ impl Drop for ContainerServer {
                 let _entered = runtime.enter();
                 drop(container);
             }
-            Err(err) => tracing::warn!(
-                container = %self.id,
-                error = %err,
-                "cannot remove redis container: no runtime; a later run reaps it"
-            ),
+            Err(err) => {
+                tracing::warn!(
+                    container = %self.id,
+                    error = %err,
+                    "cannot remove redis container: no runtime; a later run reaps it"
+                );
+                // Its own `Drop` would panic without a runtime; the reaper
+                // of the next run removes the container instead.
+                std::mem::forget(container);
+            }
         }
     }
 }
@@ -131,9 +138,10 @@ async fn run(
         .with_label(OWNER_PID_LABEL, std::process::id().to_string())
         .with_label(OWNER_HOST_LABEL, host_name())
         .with_startup_timeout(deadline);
-    let request = match loopback_only {
-        true => request.with_host_config_modifier(publish_on_loopback),
-        false => request,
+    let request = if loopback_only {
+        request.with_host_config_modifier(publish_on_loopback)
+    } else {
+        request
     };
     let container = request.start().await.map_err(|err| err.to_string())?;
 

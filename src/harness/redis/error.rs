@@ -51,7 +51,7 @@ impl RedisUnavailable {
 
     fn render(&self) -> String {
         format!(
-            "no redis for tests and benches; each way failed:\n  \
+            "no redis for tests and benches:\n  \
              - {}: {}\n  \
              - {} (image {}): {}\n  \
              - {}: {}\n\

@@ -6,7 +6,7 @@
 //! out. So a default server (`databases 16`) serves 15 instances at once,
 //! and the 16th fails with a message saying so. A thread renews each lease;
 //! when its holder dies without cleaning up, the lease expires within
-//! [`LEASE_TTL`] and the next holder flushes the database before use.
+//! its TTL ([`DEFAULT_LEASE_TTL`] unless set) and the next holder flushes the database before use.
 //!
 //! Redis Cluster has a single database, so this way does not work against
 //! it; use one server per run there.
@@ -19,12 +19,11 @@ use redis::{Connection, Script};
 
 use super::address::{redact, with_database};
 
-/// How long a lease outlives a holder that died without releasing it.
-pub const LEASE_TTL: Duration = Duration::from_secs(30);
-
-/// How often a live holder extends its lease: several times per TTL, so a
-/// slow renewal or two cannot lose it.
-const RENEW_EVERY: Duration = Duration::from_secs(5);
+/// How long a lease outlives a holder that died without releasing it,
+/// unless [`ProvisionOptions::lease_ttl`](super::ProvisionOptions) says
+/// otherwise. A live holder renews it three times per TTL, so one slow
+/// renewal cannot lose it.
+pub const DEFAULT_LEASE_TTL: Duration = Duration::from_secs(30);
 
 /// How long one lease command may take, on claim, renewal and release.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
@@ -61,20 +60,24 @@ pub(crate) struct DatabaseLease {
 
 impl DatabaseLease {
     /// Leases a free logical database of the Redis at `url`, and empties it.
-    pub(crate) async fn claim(url: &str, deadline: Duration) -> Result<DatabaseLease, String> {
+    pub(crate) async fn claim(
+        url: &str,
+        ttl: Duration,
+        deadline: Duration,
+    ) -> Result<DatabaseLease, String> {
         let base_url = with_database(url, 0)?;
         let owner = format!("{}:{:016x}", std::process::id(), rand::random::<u64>());
 
         let claim = {
             let (base_url, owner) = (base_url.clone(), owner.clone());
-            tokio::task::spawn_blocking(move || claim_blocking(&base_url, &owner, deadline))
+            tokio::task::spawn_blocking(move || claim_blocking(&base_url, &owner, ttl))
         };
         let db = tokio::time::timeout(deadline + COMMAND_TIMEOUT, claim)
             .await
             .map_err(|_| format!("no lease within {deadline:?}"))?
             .map_err(|err| format!("lease task failed: {err}"))??;
 
-        let renewer = spawn_renewer(base_url.clone(), db, owner.clone())?;
+        let renewer = spawn_renewer(base_url.clone(), db, owner.clone(), ttl)?;
         Ok(DatabaseLease {
             url: with_database(url, db)?,
             base_url,
@@ -122,7 +125,7 @@ impl Drop for DatabaseLease {
     }
 }
 
-fn claim_blocking(base_url: &str, owner: &str, deadline: Duration) -> Result<u32, String> {
+fn claim_blocking(base_url: &str, owner: &str, ttl: Duration) -> Result<u32, String> {
     let mut connection = connect(base_url)?;
     let databases = database_count(&mut connection);
     if databases < 2 {
@@ -132,14 +135,13 @@ fn claim_blocking(base_url: &str, owner: &str, deadline: Duration) -> Result<u32
         ));
     }
 
-    let ttl = LEASE_TTL.as_millis() as u64;
     for db in 1..databases {
         let claimed: Option<String> = redis::cmd("SET")
             .arg(lease_key(db))
             .arg(owner)
             .arg("NX")
             .arg("PX")
-            .arg(ttl)
+            .arg(ttl.as_millis() as u64)
             .query(&mut connection)
             .map_err(|err| format!("cannot claim database {db}: {err}"))?;
 
@@ -150,10 +152,10 @@ fn claim_blocking(base_url: &str, owner: &str, deadline: Duration) -> Result<u32
     }
 
     Err(format!(
-        "all {} leasable databases (1 to {}) of {} are leased by other instances \
-         (deadline {deadline:?}); run fewer at once, raise `databases` in redis.conf, \
+        "all {} leasable databases (1 to {}) of {} are leased by other instances; \
+         run fewer at once, raise `databases` in redis.conf, \
          or unset MCP_PERF_REDIS_URL so each instance gets its own server; \
-         a lease of a killed process frees itself within {LEASE_TTL:?}",
+         a lease of a killed process frees itself within {ttl:?}",
         databases - 1,
         databases - 1,
         redact(base_url)
@@ -191,6 +193,7 @@ fn spawn_renewer(
     base_url: String,
     db: u32,
     owner: String,
+    ttl: Duration,
 ) -> Result<(Sender<()>, JoinHandle<()>), String> {
     let (stop, stopped) = mpsc::channel::<()>();
 
@@ -198,8 +201,8 @@ fn spawn_renewer(
         .name(format!("redis-lease-{db}"))
         .spawn(move || {
             let mut connection = None;
-            while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(RENEW_EVERY) {
-                connection = renew(connection, &base_url, db, &owner);
+            while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(ttl / 3) {
+                connection = renew(connection, &base_url, db, &owner, ttl);
             }
         })
         .map_err(|err| format!("cannot start the lease renewer: {err}"))?;
@@ -213,6 +216,7 @@ fn renew(
     base_url: &str,
     db: u32,
     owner: &str,
+    ttl: Duration,
 ) -> Option<Connection> {
     let mut connection = match connection {
         Some(connection) => connection,
@@ -222,7 +226,7 @@ fn renew(
     let renewed = Script::new(RENEW_SCRIPT)
         .key(lease_key(db))
         .arg(owner)
-        .arg(LEASE_TTL.as_millis() as u64)
+        .arg(ttl.as_millis() as u64)
         .invoke::<i64>(&mut connection);
 
     match renewed {

@@ -5,6 +5,7 @@
 //!    instance leases one logical database ([`lease`] explains the limit of
 //!    15 at once on a default server). When set, it is the only way tried,
 //!    so a benchmark never measures another Redis than the one asked for.
+//!    Leased databases are flushed: give it a Redis for tests only.
 //! 2. testcontainers, when a Docker daemon answers a ping within
 //!    [`ProvisionOptions::docker_probe_timeout`]: one container per instance
 //!    from `MCP_PERF_REDIS_IMAGE` (default [`DEFAULT_IMAGE`]).
@@ -144,7 +145,12 @@ impl RedisInstance {
 
     /// Leases an isolated database of the Redis at `url`: the URL way with
     /// an explicit address, for callers that must not depend on the
-    /// process-wide environment (parallel tests, `mcp-perf serve`).
+    /// process-wide environment (parallel tests).
+    ///
+    /// The leased database is flushed on claim and on drop, so never point
+    /// this at a Redis whose databases 1 and up hold data you keep. A
+    /// server given a production Redis should connect to it directly and use
+    /// this module only when it is given none.
     pub async fn from_url(url: &str) -> Result<RedisInstance, RedisUnavailable> {
         let options = ProvisionOptions {
             url: Some(url.to_owned()),
@@ -229,7 +235,7 @@ async fn try_source(
 
 async fn lease(options: &ProvisionOptions) -> Result<Backing, String> {
     let url = options.url.as_deref().ok_or_else(|| "not set".to_owned())?;
-    let lease = DatabaseLease::claim(url, options.startup_timeout)
+    let lease = DatabaseLease::claim(url, options.lease_ttl, options.startup_timeout)
         .await
         .map_err(|err| format!("{}: {err}", redact(url)))?;
 

@@ -4,8 +4,12 @@
 //! missing binary, an unreachable Docker host, an explicit URL) without
 //! touching process-wide environment variables, which parallel tests share.
 
+use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
+
+use super::address::redact;
+use super::lease::DEFAULT_LEASE_TTL;
 
 /// Environment variable naming a Redis the harness should use instead of
 /// starting one (`redis://host:port`).
@@ -34,7 +38,8 @@ pub const DEFAULT_DOCKER_HOST: &str = "unix:///var/run/docker.sock";
 ///
 /// Build it with [`ProvisionOptions::from_env`] and change single fields in
 /// tests.
-#[derive(Clone, Debug)]
+/// `Debug` shows the URL without its password.
+#[derive(Clone)]
 pub struct ProvisionOptions {
     /// An existing Redis to lease an isolated logical database from; when
     /// set, the harness starts nothing itself.
@@ -63,6 +68,10 @@ pub struct ProvisionOptions {
     /// How long a container may take to start, longer than
     /// `startup_timeout` because the first run may pull the image.
     pub container_startup_timeout: Duration,
+
+    /// How long a database lease of the URL way outlives a holder that
+    /// died; see [`DEFAULT_LEASE_TTL`].
+    pub lease_ttl: Duration,
 }
 
 impl ProvisionOptions {
@@ -80,10 +89,44 @@ impl ProvisionOptions {
             docker_probe_timeout: Duration::from_secs(2),
             startup_timeout: Duration::from_secs(20),
             container_startup_timeout: Duration::from_secs(120),
+            lease_ttl: DEFAULT_LEASE_TTL,
         }
+    }
+}
+
+impl fmt::Debug for ProvisionOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProvisionOptions")
+            .field("url", &self.url.as_deref().map(redact))
+            .field("image", &self.image)
+            .field("docker_host", &self.docker_host)
+            .field("redis_server", &self.redis_server)
+            .field("docker_probe_timeout", &self.docker_probe_timeout)
+            .field("startup_timeout", &self.startup_timeout)
+            .field("container_startup_timeout", &self.container_startup_timeout)
+            .field("lease_ttl", &self.lease_ttl)
+            .finish()
     }
 }
 
 fn non_empty_env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ProvisionOptions;
+
+    #[test]
+    fn debug_hides_the_url_password() {
+        let options = ProvisionOptions {
+            url: Some("redis://:hunter2@127.0.0.1:6379".to_owned()),
+            ..ProvisionOptions::from_env()
+        };
+
+        let shown = format!("{options:?}");
+
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("127.0.0.1:6379"), "{shown}");
+    }
 }
