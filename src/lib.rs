@@ -16,5 +16,6 @@
 
 pub mod config;
 pub mod crypto;
+pub mod gate;
 pub mod harness;
 pub mod session;
