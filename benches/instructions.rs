@@ -23,13 +23,34 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 const WORKLOADS: &[Workload] = &[
-    Workload { name: "sha256_token", run: sha256_token },
-    Workload { name: "base64url_encode_32", run: base64url_encode_32 },
-    Workload { name: "aes256gcm_seal_1k", run: aes256gcm_seal_1k },
-    Workload { name: "zstd_compress_4k_json", run: zstd_compress_4k_json },
-    Workload { name: "lz4_compress_4k_json", run: lz4_compress_4k_json },
-    Workload { name: "serde_json_session_roundtrip", run: serde_json_session_roundtrip },
-    Workload { name: "selftest_spin", run: selftest_spin },
+    Workload {
+        name: "sha256_token",
+        run: sha256_token,
+    },
+    Workload {
+        name: "base64url_encode_32",
+        run: base64url_encode_32,
+    },
+    Workload {
+        name: "aes256gcm_seal_1k",
+        run: aes256gcm_seal_1k,
+    },
+    Workload {
+        name: "zstd_compress_4k_json",
+        run: zstd_compress_4k_json,
+    },
+    Workload {
+        name: "lz4_compress_4k_json",
+        run: lz4_compress_4k_json,
+    },
+    Workload {
+        name: "serde_json_session_roundtrip",
+        run: serde_json_session_roundtrip,
+    },
+    Workload {
+        name: "selftest_spin",
+        run: selftest_spin,
+    },
 ];
 
 /// A bearer token as the server would hash it for a lookup key.
@@ -49,7 +70,11 @@ fn aes256gcm_seal_1k() {
     let cipher = CIPHER.get_or_init(|| Aes256Gcm::new_from_slice(&[7u8; 32]).expect("32-byte key"));
     let nonce = Nonce::from([9u8; 12]);
     let plaintext = [1u8; 1024];
-    black_box(cipher.encrypt(&nonce, black_box(&plaintext[..])).expect("sealing never fails"));
+    black_box(
+        cipher
+            .encrypt(&nonce, black_box(&plaintext[..]))
+            .expect("sealing never fails"),
+    );
 }
 
 fn zstd_compress_4k_json() {
@@ -98,7 +123,11 @@ fn session() -> &'static Session {
         id: "sess_01HZX3Q8WJ4K9V2M7N5P6R8T0Y".into(),
         client_id: "client_7f3a9c".into(),
         user: "user@example.com".into(),
-        scopes: vec!["scenarios:read".into(), "scenarios:write".into(), "teams:read".into()],
+        scopes: vec![
+            "scenarios:read".into(),
+            "scenarios:write".into(),
+            "teams:read".into(),
+        ],
         created_at: 1_796_300_000,
         expires_at: 1_796_303_600,
         make_zone: "eu2.make.com".into(),

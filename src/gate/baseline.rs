@@ -113,7 +113,8 @@ impl Baselines {
                     environment: m.environment.clone(),
                     benchmarks: BTreeMap::new(),
                 });
-            file.benchmarks.insert(m.id.clone(), BaselineEntry::from_samples(m));
+            file.benchmarks
+                .insert(m.id.clone(), BaselineEntry::from_samples(m));
         }
         baselines
     }
@@ -173,7 +174,13 @@ impl BaselineEntry {
 pub fn file_name(group: &str) -> String {
     let safe: String = group
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     format!("{safe}.json")
 }
@@ -233,7 +240,10 @@ fn read_file(path: &Path) -> Result<BaselineFile, GateError> {
     let file: BaselineFile =
         serde_json::from_str(&text).map_err(|e| GateError::shape(path, e.to_string()))?;
     if let Some((id, _)) = file.benchmarks.iter().find(|(_, e)| e.samples.is_empty()) {
-        return Err(GateError::shape(path, format!("benchmark {id} has no samples")));
+        return Err(GateError::shape(
+            path,
+            format!("benchmark {id} has no samples"),
+        ));
     }
     Ok(file)
 }

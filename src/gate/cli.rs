@@ -57,6 +57,14 @@ pub struct GateArgs {
         default_value = "--warm-up-time 1 --measurement-time 2 --sample-size 30 --noplot"
     )]
     pub bench_args: String,
+    /// Paired mode: bench targets to run (comma-separated) [default: all
+    /// but `instructions` and `gate_selftest`].
+    #[arg(long, value_delimiter = ',')]
+    pub benches: Vec<String>,
+    /// Paired mode: KEY=VALUE set for the candidate's bench runs only; used
+    /// to calibrate the gate with a real slowdown on an identical commit.
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub candidate_env: Vec<String>,
 }
 
 /// `mcp-perf baseline ...`.
@@ -101,7 +109,9 @@ pub fn run_gate(args: &GateArgs) -> Outcome {
         None => committed_gate(args),
     };
 
-    match result.and_then(|(text, evaluation)| write_outputs(args, &text, &evaluation).map(|_| evaluation)) {
+    match result
+        .and_then(|(text, evaluation)| write_outputs(args, &text, &evaluation).map(|_| evaluation))
+    {
         Ok(evaluation) => evaluation.outcome,
         Err(error) => Outcome::unusable(&error),
     }
@@ -114,15 +124,22 @@ pub fn run_baseline(args: &BaselineArgs) -> Outcome {
         force: update.force,
         prune: update.prune,
     };
-    let result = load_current(update.criterion_dir.as_deref(), update.results_dir.as_deref())
-        .and_then(|current| update::update(&current, &update.baselines, policy));
+    let result = load_current(
+        update.criterion_dir.as_deref(),
+        update.results_dir.as_deref(),
+    )
+    .and_then(|current| update::update(&current, &update.baselines, policy));
 
     match result {
         Ok(lines) => {
             lines.iter().for_each(|line| println!("{line}"));
             Outcome {
                 status: Status::Pass,
-                reason: format!("{} baseline entries written to {}", lines.len(), update.baselines.display()),
+                reason: format!(
+                    "{} baseline entries written to {}",
+                    lines.len(),
+                    update.baselines.display()
+                ),
             }
         }
         Err(error @ GateError::Refused { .. }) => Outcome {
@@ -163,8 +180,19 @@ fn paired_gate(args: &GateArgs, against: &str) -> Result<(String, Evaluation), G
         work_dir: results::default_dir().join("..").join("paired"),
         repo,
         rounds: args.rounds.max(1),
-        bench_args: args.bench_args.split_whitespace().map(String::from).collect(),
-        skip_benches: vec!["instructions".into()],
+        bench_args: args
+            .bench_args
+            .split_whitespace()
+            .map(String::from)
+            .collect(),
+        only_benches: args.benches.clone(),
+        skip_benches: vec!["instructions".into(), "gate_selftest".into()],
+        candidate_env: args
+            .candidate_env
+            .iter()
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
     };
     let run = paired::run(&options)?;
 
@@ -193,7 +221,10 @@ fn second_reference(args: &GateArgs, candidate: &[Measurement], thresholds: &Thr
         Err(error) => return format!("\nsecond reference skipped: {error}\n"),
     };
     let evaluation = evaluation::evaluate(Plan {
-        label: format!("committed baselines in {} (information only, not the judge)", args.baselines.display()),
+        label: format!(
+            "committed baselines in {} (information only, not the judge)",
+            args.baselines.display()
+        ),
         reference: &reference,
         current: candidate,
         thresholds,
@@ -208,7 +239,11 @@ fn second_reference(args: &GateArgs, candidate: &[Measurement], thresholds: &Thr
 }
 
 /// Writes the Markdown and JSON side outputs that were asked for.
-fn write_outputs(args: &GateArgs, _printed: &str, evaluation: &Evaluation) -> Result<(), GateError> {
+fn write_outputs(
+    args: &GateArgs,
+    _printed: &str,
+    evaluation: &Evaluation,
+) -> Result<(), GateError> {
     if let Some(path) = &args.markdown_out {
         append(path, &report::markdown(evaluation))?;
     }
@@ -226,12 +261,16 @@ fn append(path: &Path, text: &str) -> Result<(), GateError> {
         .append(true)
         .open(path)
         .map_err(|e| GateError::io(path, e))?;
-    file.write_all(text.as_bytes()).map_err(|e| GateError::io(path, e))
+    file.write_all(text.as_bytes())
+        .map_err(|e| GateError::io(path, e))
 }
 
 /// Reads criterion's files and our results files; no results at all is an
 /// error, since a gate that compares nothing passes everything.
-pub fn load_current(criterion_dir: Option<&Path>, results_dir: Option<&Path>) -> Result<Vec<Measurement>, GateError> {
+pub fn load_current(
+    criterion_dir: Option<&Path>,
+    results_dir: Option<&Path>,
+) -> Result<Vec<Measurement>, GateError> {
     let criterion_dir = criterion_dir.map_or_else(criterion::default_dir, Path::to_path_buf);
     let results_dir = results_dir.map_or_else(results::default_dir, Path::to_path_buf);
     let environment = Environment::capture("bench", Path::new("."));

@@ -168,7 +168,9 @@ fn judge_counts(c: &mut Comparison, a: &[f64], b: &[f64]) {
 /// the detectable effect (finished once the number of tests is known).
 fn measure_wall_clock(c: &mut Comparison, a: &[f64], b: &[f64], t: &Thresholds) {
     if a.len() < MIN_SAMPLES || b.len() < MIN_SAMPLES {
-        c.note = Some(format!("too few samples for a rank test (need {MIN_SAMPLES} a side)"));
+        c.note = Some(format!(
+            "too few samples for a rank test (need {MIN_SAMPLES} a side)"
+        ));
         return;
     }
     let Some(ma) = c.reference_median.filter(|m| *m > 0.0) else {
@@ -196,7 +198,10 @@ fn correct_and_decide(comparisons: &mut [Comparison], t: &Thresholds) {
     let tested: Vec<usize> = (0..comparisons.len())
         .filter(|i| comparisons[*i].tier == Tier::WallClock && comparisons[*i].p_value.is_some())
         .collect();
-    let p_values: Vec<f64> = tested.iter().map(|i| comparisons[*i].p_value.unwrap_or(1.0)).collect();
+    let p_values: Vec<f64> = tested
+        .iter()
+        .map(|i| comparisons[*i].p_value.unwrap_or(1.0))
+        .collect();
     let adjusted = d.correction.adjust(&p_values);
     let hurdle = d.correction.first_hurdle(d.alpha, tested.len());
 
@@ -227,5 +232,7 @@ fn correct_and_decide(comparisons: &mut [Comparison], t: &Thresholds) {
 fn extremes(values: &[f64]) -> (f64, f64) {
     values
         .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(*v), hi.max(*v)))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(*v), hi.max(*v))
+        })
 }

@@ -50,7 +50,11 @@ impl Environment {
     /// `profile`, in the git work tree at `repo`.
     pub fn capture(profile: &str, repo: &Path) -> Self {
         let commit = run("git", &["rev-parse", "HEAD"], repo);
-        let status = run("git", &["status", "--porcelain", "--untracked-files=no"], repo);
+        let status = run(
+            "git",
+            &["status", "--porcelain", "--untracked-files=no"],
+            repo,
+        );
         let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
 
         Environment {
@@ -99,7 +103,11 @@ impl Environment {
 /// Runs a short command and returns its trimmed stdout, or `None` if it
 /// could not run or failed: the environment is best-effort, never fatal.
 fn run(program: &str, args: &[&str], dir: &Path) -> Option<String> {
-    let output = Command::new(program).args(args).current_dir(dir).output().ok()?;
+    let output = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .ok()?;
     if !output.status.success() {
         return None;
     }
@@ -118,7 +126,9 @@ fn cpu_model() -> String {
 
 fn os_release() -> String {
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    format!("{} {}", std::env::consts::OS, kernel.trim()).trim().to_string()
+    format!("{} {}", std::env::consts::OS, kernel.trim())
+        .trim()
+        .to_string()
 }
 
 /// Now as `YYYY-MM-DDTHH:MM:SSZ`, without a date crate: days since the
@@ -138,11 +148,16 @@ pub fn format_utc(seconds: u64) -> String {
     let shifted = days + 719_468;
     let era = shifted.div_euclid(146_097);
     let day_of_era = shifted.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
 
     format!(

@@ -161,10 +161,15 @@ fn decide(comparisons: &[Comparison], allow_missing: bool) -> Outcome {
 
 /// Compares the environment of each group's first reference measurement
 /// with that of its first current measurement.
-fn environment_mismatches(reference: &[Measurement], current: &[Measurement]) -> Vec<GroupMismatch> {
+fn environment_mismatches(
+    reference: &[Measurement],
+    current: &[Measurement],
+) -> Vec<GroupMismatch> {
     let mut first_current = BTreeMap::new();
     for m in current {
-        first_current.entry(m.group.as_str()).or_insert(&m.environment);
+        first_current
+            .entry(m.group.as_str())
+            .or_insert(&m.environment);
     }
 
     let mut seen = BTreeMap::new();

@@ -57,12 +57,16 @@ pub fn bench_main(group: &str, workloads: &[Workload]) -> std::process::ExitCode
     let args: Vec<String> = std::env::args().skip(1).collect();
     if !args.iter().any(|a| a == "--bench") {
         workloads.iter().for_each(|w| (w.run)());
-        println!("{} instruction workloads ran once (smoke test)", workloads.len());
+        println!(
+            "{} instruction workloads ran once (smoke test)",
+            workloads.len()
+        );
         return std::process::ExitCode::SUCCESS;
     }
 
-    let filter = args.iter().find(|a| !a.starts_with('-')).cloned();
-    match driver(group, workloads, filter.as_deref()) {
+    // Criterion's arguments may be passed along by `cargo bench -- ...`;
+    // they mean nothing here and are ignored.
+    match driver(group, workloads) {
         Ok(path) => {
             println!("instruction counts written to {}", path.display());
             std::process::ExitCode::SUCCESS
@@ -95,14 +99,13 @@ fn worker(name: &str, workloads: &[Workload]) -> std::process::ExitCode {
     std::process::ExitCode::SUCCESS
 }
 
-/// Measures every workload (or those whose name contains `filter`) and
-/// writes the results file.
-fn driver(group: &str, workloads: &[Workload], filter: Option<&str>) -> Result<PathBuf, GateError> {
+/// Measures every workload and writes the results file.
+fn driver(group: &str, workloads: &[Workload]) -> Result<PathBuf, GateError> {
     let exe = std::env::current_exe().map_err(|e| GateError::io("current executable", e))?;
     let scratch = tempfile::tempdir().map_err(|e| GateError::io("temporary directory", e))?;
 
     let mut entries = Vec::new();
-    for w in workloads.iter().filter(|w| filter.is_none_or(|f| w.name.contains(f))) {
+    for w in workloads {
         let count = count_instructions(&exe, w.name, scratch.path())?;
         let per_iteration = count as f64 / ITERATIONS as f64;
         println!("{group}/{:<32} {per_iteration:>14.1} instructions", w.name);
@@ -115,7 +118,11 @@ fn driver(group: &str, workloads: &[Workload], filter: Option<&str>) -> Result<P
         });
     }
 
-    let profile = if cfg!(debug_assertions) { "debug" } else { "bench" };
+    let profile = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "bench"
+    };
     let environment = Environment::capture(profile, Path::new("."));
     let path = results::default_dir().join(format!("{group}.json"));
     ResultsFile::new(group, environment, entries).write(&path)?;
@@ -156,7 +163,10 @@ pub fn count_instructions(exe: &Path, name: &str, scratch: &Path) -> Result<u64,
 pub fn parse_total(callgrind_output: &str) -> Option<u64> {
     callgrind_output
         .lines()
-        .find_map(|line| line.strip_prefix("summary:").or_else(|| line.strip_prefix("totals:")))
+        .find_map(|line| {
+            line.strip_prefix("summary:")
+                .or_else(|| line.strip_prefix("totals:"))
+        })
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|first| first.parse().ok())
 }

@@ -38,8 +38,14 @@ pub struct PairedOptions {
     pub rounds: usize,
     /// Arguments for each criterion bench binary, e.g. `--sample-size 20`.
     pub bench_args: Vec<String>,
+    /// Bench targets to run; empty means all but those in `skip_benches`.
+    pub only_benches: Vec<String>,
     /// Bench targets to leave out (the instruction tier is not timed).
     pub skip_benches: Vec<String>,
+    /// Extra environment for the candidate's bench runs only. This is how
+    /// the gate calibrates itself: the same commit on both sides, with
+    /// `MCP_PERF_SELFTEST_SLOWDOWN_PCT=5` on one, is a real 5 % slowdown.
+    pub candidate_env: Vec<(String, String)>,
 }
 
 /// Pooled samples of both sides.
@@ -58,40 +64,75 @@ struct Side {
     name: &'static str,
     tree: PathBuf,
     benches: BTreeMap<String, PathBuf>,
+    env: Vec<(String, String)>,
 }
 
 /// Builds both sides, runs the rounds, reads and pools the results.
 pub fn run(options: &PairedOptions) -> Result<PairedRun, GateError> {
-    let base_commit = git(&options.repo, &["rev-parse", "--verify", &format!("{}^{{commit}}", options.against)])?;
+    let base_commit = git(
+        &options.repo,
+        &[
+            "rev-parse",
+            "--verify",
+            &format!("{}^{{commit}}", options.against),
+        ],
+    )?;
     let base_tree = options.work_dir.join("base-src");
     add_worktree(&options.repo, &base_tree, &base_commit)?;
 
     let result = build_and_measure(options, &base_tree, &base_commit);
-    let _ = git(&options.repo, &["worktree", "remove", "--force", &base_tree.to_string_lossy()]);
+    let _ = git(
+        &options.repo,
+        &[
+            "worktree",
+            "remove",
+            "--force",
+            &base_tree.to_string_lossy(),
+        ],
+    );
     result
 }
 
-fn build_and_measure(options: &PairedOptions, base_tree: &Path, base_commit: &str) -> Result<PairedRun, GateError> {
+fn build_and_measure(
+    options: &PairedOptions,
+    base_tree: &Path,
+    base_commit: &str,
+) -> Result<PairedRun, GateError> {
     let bins = options.work_dir.join("bin");
     let base = Side {
         name: "base",
         tree: base_tree.to_path_buf(),
-        benches: build_benches(base_tree, &bins.join("base"), &options.skip_benches)?,
+        benches: build_benches(base_tree, &bins.join("base"), options)?,
+        env: Vec::new(),
     };
     let candidate = Side {
         name: "candidate",
         tree: options.repo.clone(),
-        benches: build_benches(&options.repo, &bins.join("candidate"), &options.skip_benches)?,
+        benches: build_benches(&options.repo, &bins.join("candidate"), options)?,
+        env: options.candidate_env.clone(),
     };
 
     let results = options.work_dir.join("criterion");
     let _ = std::fs::remove_dir_all(&results);
     for round in 0..options.rounds {
-        let order = if round % 2 == 0 { [&base, &candidate] } else { [&candidate, &base] };
-        let names: Vec<&String> = base.benches.keys().chain(candidate.benches.keys()).collect();
+        let order = if round % 2 == 0 {
+            [&base, &candidate]
+        } else {
+            [&candidate, &base]
+        };
+        let names: Vec<&String> = base
+            .benches
+            .keys()
+            .chain(candidate.benches.keys())
+            .collect();
         for name in dedup(names) {
             for side in order {
-                run_bench(side, name, &results.join(side.name).join(format!("round-{round}")), options)?;
+                run_bench(
+                    side,
+                    name,
+                    &results.join(side.name).join(format!("round-{round}")),
+                    options,
+                )?;
             }
         }
     }
@@ -123,22 +164,38 @@ fn add_worktree(repo: &Path, path: &Path, commit: &str) -> Result<(), GateError>
 
 /// Builds the bench targets of the tree at `tree` and copies their binaries
 /// to `into`, since both sides may share one cargo target directory.
-fn build_benches(tree: &Path, into: &Path, skip: &[String]) -> Result<BTreeMap<String, PathBuf>, GateError> {
+fn build_benches(
+    tree: &Path,
+    into: &Path,
+    options: &PairedOptions,
+) -> Result<BTreeMap<String, PathBuf>, GateError> {
     eprintln!("paired: building benches in {}", tree.display());
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["bench", "--no-run", "--message-format=json-render-diagnostics"])
+        .args([
+            "bench",
+            "--no-run",
+            "--message-format=json-render-diagnostics",
+        ])
         .current_dir(tree)
         .stderr(Stdio::inherit())
         .output()
         .map_err(|e| command_error("cargo bench --no-run", e.to_string()))?;
     if !output.status.success() {
-        return Err(command_error("cargo bench --no-run", format!("{} in {}", output.status, tree.display())));
+        return Err(command_error(
+            "cargo bench --no-run",
+            format!("{} in {}", output.status, tree.display()),
+        ));
     }
 
     std::fs::create_dir_all(into).map_err(|e| GateError::io(into, e))?;
     let mut benches = BTreeMap::new();
     for (name, exe) in bench_executables(&String::from_utf8_lossy(&output.stdout)) {
-        if skip.contains(&name) {
+        let wanted = if options.only_benches.is_empty() {
+            !options.skip_benches.contains(&name)
+        } else {
+            options.only_benches.contains(&name)
+        };
+        if !wanted {
             continue;
         }
         let copy = into.join(&name);
@@ -155,7 +212,11 @@ pub fn bench_executables(messages: &str) -> Vec<(String, PathBuf)> {
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .filter(|m| m["reason"] == "compiler-artifact")
-        .filter(|m| m["target"]["kind"].as_array().is_some_and(|k| k.iter().any(|k| k == "bench")))
+        .filter(|m| {
+            m["target"]["kind"]
+                .as_array()
+                .is_some_and(|k| k.iter().any(|k| k == "bench"))
+        })
         .filter_map(|m| {
             let name = m["target"]["name"].as_str()?.to_string();
             let exe = m["executable"].as_str()?;
@@ -165,7 +226,12 @@ pub fn bench_executables(messages: &str) -> Vec<(String, PathBuf)> {
 }
 
 /// Runs one bench binary of one side, writing criterion's files to `out`.
-fn run_bench(side: &Side, name: &str, out: &Path, options: &PairedOptions) -> Result<(), GateError> {
+fn run_bench(
+    side: &Side,
+    name: &str,
+    out: &Path,
+    options: &PairedOptions,
+) -> Result<(), GateError> {
     let Some(exe) = side.benches.get(name) else {
         return Ok(());
     };
@@ -174,12 +240,16 @@ fn run_bench(side: &Side, name: &str, out: &Path, options: &PairedOptions) -> Re
         .arg("--bench")
         .args(&options.bench_args)
         .env("CRITERION_HOME", out)
+        .envs(side.env.iter().map(|(k, v)| (k, v)))
         .current_dir(&side.tree)
         .stdout(Stdio::null())
         .status()
         .map_err(|e| command_error(&exe.display().to_string(), e.to_string()))?;
     if !status.success() {
-        return Err(command_error(&format!("{} bench {name}", side.name), status.to_string()));
+        return Err(command_error(
+            &format!("{} bench {name}", side.name),
+            status.to_string(),
+        ));
     }
     Ok(())
 }
@@ -214,7 +284,10 @@ fn git(repo: &Path, args: &[&str]) -> Result<String, GateError> {
         .map_err(|e| command_error("git", e.to_string()))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(command_error(&format!("git {}", args.join(" ")), stderr.trim().to_string()));
+        return Err(command_error(
+            &format!("git {}", args.join(" ")),
+            stderr.trim().to_string(),
+        ));
     }
     Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
 }

@@ -31,10 +31,19 @@ pub fn render(evaluation: &Evaluation, format: Format) -> String {
 
 /// The evaluation as pretty JSON.
 pub fn json(evaluation: &Evaluation) -> String {
-    serde_json::to_string_pretty(evaluation).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
+    serde_json::to_string_pretty(evaluation).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+        + "\n"
 }
 
-const HEADERS: [&str; 7] = ["benchmark", "tier", "baseline", "current", "change [interval]", "verdict", "detectable"];
+const HEADERS: [&str; 7] = [
+    "benchmark",
+    "tier",
+    "baseline",
+    "current",
+    "change [interval]",
+    "verdict",
+    "detectable",
+];
 
 /// One table row of formatted cells.
 fn cells(c: &Comparison) -> [String; 7] {
@@ -48,7 +57,8 @@ fn cells(c: &Comparison) -> [String; 7] {
             Some(note) => format!("{} ({note})", c.verdict),
             None => c.verdict.to_string(),
         },
-        c.detectable.map_or("-".into(), |d| format!("{:.1} %", 100.0 * d)),
+        c.detectable
+            .map_or("-".into(), |d| format!("{:.1} %", 100.0 * d)),
     ]
 }
 
@@ -69,7 +79,11 @@ pub fn terminal(e: &Evaluation) -> String {
     }
 
     let line = |cells: &[String]| {
-        let padded: Vec<String> = cells.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
         padded.join("  ").trim_end().to_string()
     };
     let _ = writeln!(out, "{}", line(&HEADERS.map(String::from)));
@@ -78,7 +92,12 @@ pub fn terminal(e: &Evaluation) -> String {
     }
 
     let _ = writeln!(out, "\n{}", method_note(e));
-    let _ = writeln!(out, "{}: {}", status_word(e.outcome.status), e.outcome.reason);
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        status_word(e.outcome.status),
+        e.outcome.reason
+    );
     out
 }
 
@@ -168,7 +187,12 @@ fn verdict_mark(c: &Comparison) -> &'static str {
 fn change(c: &Comparison) -> String {
     match (c.change, c.interval) {
         (Some(x), Some((lo, hi))) => {
-            format!("{:+.1} % [{:+.1}, {:+.1}]", 100.0 * x, 100.0 * lo, 100.0 * hi)
+            format!(
+                "{:+.1} % [{:+.1}, {:+.1}]",
+                100.0 * x,
+                100.0 * lo,
+                100.0 * hi
+            )
         }
         (Some(x), None) => format!("{:+.1} %", 100.0 * x),
         _ => "-".into(),

@@ -106,7 +106,8 @@ pub fn default_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("MCP_PERF_RESULTS_DIR") {
         return PathBuf::from(dir);
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
     target.join("mcp-perf").join("results")
 }
 
@@ -163,7 +164,10 @@ fn into_measurement(
     path: &Path,
 ) -> Result<Measurement, GateError> {
     if entry.samples.is_empty() || entry.samples.iter().any(|s| !s.is_finite() || *s < 0.0) {
-        let reason = format!("benchmark {}: samples must be finite, non-negative, non-empty", entry.id);
+        let reason = format!(
+            "benchmark {}: samples must be finite, non-negative, non-empty",
+            entry.id
+        );
         return Err(GateError::shape(path, reason));
     }
 

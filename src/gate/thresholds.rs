@@ -123,10 +123,12 @@ impl Thresholds {
             path: path.into(),
             reason: e.message().to_string(),
         })?;
-        thresholds.validate().map_err(|reason| GateError::Thresholds {
-            path: path.into(),
-            reason,
-        })?;
+        thresholds
+            .validate()
+            .map_err(|reason| GateError::Thresholds {
+                path: path.into(),
+                reason,
+            })?;
         Ok(thresholds)
     }
 
@@ -134,9 +136,13 @@ impl Thresholds {
     pub fn validate(&self) -> Result<(), String> {
         let d = &self.defaults;
         if self.version != VERSION {
-            return Err(format!("version {} (this gate reads {VERSION})", self.version));
+            return Err(format!(
+                "version {} (this gate reads {VERSION})",
+                self.version
+            ));
         }
-        if !(d.alpha > 0.0 && d.alpha < 0.5) || !(d.power > 0.5 && d.power < 1.0) {
+        let levels_ok = d.alpha > 0.0 && d.alpha < 0.5 && d.power > 0.5 && d.power < 1.0;
+        if !levels_ok {
             return Err("alpha must be in (0, 0.5) and power in (0.5, 1)".into());
         }
         if d.resamples < 100 {
@@ -144,9 +150,11 @@ impl Thresholds {
         }
 
         let all = [d.wall_clock, d.paired, d.instructions].into_iter().chain(
-            self.overrides
-                .iter()
-                .flat_map(|o| [o.wall_clock, o.paired, o.instructions].into_iter().flatten()),
+            self.overrides.iter().flat_map(|o| {
+                [o.wall_clock, o.paired, o.instructions]
+                    .into_iter()
+                    .flatten()
+            }),
         );
         for value in all {
             if !(0.0..=10.0).contains(&value) {
@@ -167,7 +175,11 @@ impl Thresholds {
 
         let d = &self.defaults;
         let mut value = pick(d.wall_clock, d.paired, d.instructions);
-        for o in self.overrides.iter().filter(|o| glob::matches(&o.pattern, id)) {
+        for o in self
+            .overrides
+            .iter()
+            .filter(|o| glob::matches(&o.pattern, id))
+        {
             let candidate = pick(
                 o.wall_clock.unwrap_or(f64::NAN),
                 o.paired.unwrap_or(f64::NAN),
@@ -218,18 +230,36 @@ instructions = 0.02
     fn overrides_apply_in_order_per_tier() {
         let t = parse(FILE).unwrap();
         assert_eq!(t.defaults.correction, Correction::BenjaminiHochberg);
-        assert_eq!(t.threshold("crypto/aes", Tier::WallClock, Reference::Committed), 0.1);
-        assert_eq!(t.threshold("store/set", Tier::WallClock, Reference::Committed), 0.3);
-        assert_eq!(t.threshold("store/get", Tier::WallClock, Reference::Committed), 0.4);
-        assert_eq!(t.threshold("store/get", Tier::WallClock, Reference::Paired), 0.03);
-        assert_eq!(t.threshold("store/get", Tier::Instructions, Reference::Paired), 0.02);
+        assert_eq!(
+            t.threshold("crypto/aes", Tier::WallClock, Reference::Committed),
+            0.1
+        );
+        assert_eq!(
+            t.threshold("store/set", Tier::WallClock, Reference::Committed),
+            0.3
+        );
+        assert_eq!(
+            t.threshold("store/get", Tier::WallClock, Reference::Committed),
+            0.4
+        );
+        assert_eq!(
+            t.threshold("store/get", Tier::WallClock, Reference::Paired),
+            0.03
+        );
+        assert_eq!(
+            t.threshold("store/get", Tier::Instructions, Reference::Paired),
+            0.02
+        );
     }
 
     #[test]
     fn misspelt_key_is_an_error_naming_the_file() {
         let text = FILE.replace("wall_clock = 0.3", "wallclock = 0.3");
         let err = parse(&text).unwrap_err().to_string();
-        assert!(err.contains("thresholds.toml") && err.contains("wallclock"), "{err}");
+        assert!(
+            err.contains("thresholds.toml") && err.contains("wallclock"),
+            "{err}"
+        );
     }
 
     #[test]

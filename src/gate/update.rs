@@ -24,7 +24,11 @@ pub struct Policy {
 
 /// Checks `current`, merges it into the baselines in `dir`, writes them, and
 /// returns one line per change for the user.
-pub fn update(current: &[Measurement], dir: &Path, policy: Policy) -> Result<Vec<String>, GateError> {
+pub fn update(
+    current: &[Measurement],
+    dir: &Path,
+    policy: Policy,
+) -> Result<Vec<String>, GateError> {
     comparison::index(current)?;
     let old = Baselines::load(dir)?;
     let old_measurements = old.measurements(dir);
@@ -40,20 +44,33 @@ pub fn update(current: &[Measurement], dir: &Path, policy: Policy) -> Result<Vec
 
     let mut merged: Vec<Measurement> = current.to_vec();
     if !policy.prune {
-        merged.extend(old_measurements.iter().filter(|o| missing.contains(&o.id.as_str())).cloned());
+        merged.extend(
+            old_measurements
+                .iter()
+                .filter(|o| missing.contains(&o.id.as_str()))
+                .cloned(),
+        );
     }
     let new = Baselines::from_measurements(&merged);
     remove_emptied_groups(&old, &new, dir)?;
     new.write(dir)?;
 
-    Ok(describe_changes(&old_measurements, current, &missing, policy.prune))
+    Ok(describe_changes(
+        &old_measurements,
+        current,
+        &missing,
+        policy.prune,
+    ))
 }
 
 /// The three refusals, each naming the flag that overrides it.
 fn refuse_unless_sound(current: &[Measurement], missing: &[&str]) -> Result<(), GateError> {
     if let Some(m) = current.iter().find(|m| m.environment.profile == "debug") {
         return Err(GateError::Refused {
-            reason: format!("{} comes from a debug build; rebuild optimised or pass --force", m.id),
+            reason: format!(
+                "{} comes from a debug build; rebuild optimised or pass --force",
+                m.id
+            ),
         });
     }
     if let Some(m) = current.iter().find(|m| m.environment.git_dirty) {
@@ -87,7 +104,12 @@ fn remove_emptied_groups(old: &Baselines, new: &Baselines, dir: &Path) -> Result
 }
 
 /// One line per added, changed, kept or removed benchmark.
-fn describe_changes(old: &[Measurement], current: &[Measurement], missing: &[&str], prune: bool) -> Vec<String> {
+fn describe_changes(
+    old: &[Measurement],
+    current: &[Measurement],
+    missing: &[&str],
+    prune: bool,
+) -> Vec<String> {
     let mut lines = Vec::new();
     for c in current {
         let now = stats::median(&c.samples).unwrap_or(0.0);
@@ -95,7 +117,11 @@ fn describe_changes(old: &[Measurement], current: &[Measurement], missing: &[&st
             None => lines.push(format!("added    {}: median {now:.1} {}", c.id, c.unit)),
             Some(o) => {
                 let before = stats::median(&o.samples).unwrap_or(0.0);
-                let change = if before > 0.0 { 100.0 * (now / before - 1.0) } else { 0.0 };
+                let change = if before > 0.0 {
+                    100.0 * (now / before - 1.0)
+                } else {
+                    0.0
+                };
                 lines.push(format!(
                     "updated  {}: median {before:.1} -> {now:.1} {} ({change:+.1} %)",
                     c.id, c.unit

@@ -101,11 +101,26 @@ mod tests {
 
     #[test]
     fn needs_both_significance_and_size() {
-        assert_eq!(wall_clock(evidence(0.08, (0.06, 0.10), 0.001)), Verdict::Regressed);
-        assert_eq!(wall_clock(evidence(0.08, (0.01, 0.15), 0.2)), Verdict::Inconclusive);
-        assert_eq!(wall_clock(evidence(0.02, (0.01, 0.03), 0.001)), Verdict::Unchanged);
-        assert_eq!(wall_clock(evidence(-0.2, (-0.25, -0.15), 0.001)), Verdict::Improved);
-        assert_eq!(wall_clock(evidence(0.0, (-0.01, 0.01), 0.9)), Verdict::Unchanged);
+        assert_eq!(
+            wall_clock(evidence(0.08, (0.06, 0.10), 0.001)),
+            Verdict::Regressed
+        );
+        assert_eq!(
+            wall_clock(evidence(0.08, (0.01, 0.15), 0.2)),
+            Verdict::Inconclusive
+        );
+        assert_eq!(
+            wall_clock(evidence(0.02, (0.01, 0.03), 0.001)),
+            Verdict::Unchanged
+        );
+        assert_eq!(
+            wall_clock(evidence(-0.2, (-0.25, -0.15), 0.001)),
+            Verdict::Improved
+        );
+        assert_eq!(
+            wall_clock(evidence(0.0, (-0.01, 0.01), 0.9)),
+            Verdict::Unchanged
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! medians has no usable closed form. The generator is seeded from the
 //! benchmark id, so the same files always give the same interval.
 
-use super::median_of_sorted;
+use super::median_in_place;
 use super::rng::SplitMix64;
 
 /// The interval and the spread of the bootstrap distribution.
@@ -60,8 +60,7 @@ pub fn ratio_of_medians(
 fn resampled_median(values: &[f64], scratch: &mut Vec<f64>, rng: &mut SplitMix64) -> f64 {
     scratch.clear();
     scratch.extend((0..values.len()).map(|_| values[rng.below(values.len())]));
-    scratch.sort_by(f64::total_cmp);
-    median_of_sorted(scratch)
+    median_in_place(scratch)
 }
 
 /// Linear interpolation between order statistics of a sorted slice.
@@ -85,7 +84,9 @@ mod tests {
 
     fn noisy(center: f64, n: usize, seed: u64) -> Vec<f64> {
         let mut rng = SplitMix64::new(seed);
-        (0..n).map(|_| center * (1.0 + 0.05 * (rng.unit() - 0.5))).collect()
+        (0..n)
+            .map(|_| center * (1.0 + 0.05 * (rng.unit() - 0.5)))
+            .collect()
     }
 
     #[test]

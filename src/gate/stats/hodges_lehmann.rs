@@ -5,7 +5,7 @@
 //! makes U balanced), keeps most of the mean's efficiency on clean data and
 //! ignores a handful of outliers, unlike a difference of means.
 
-use super::median_of_sorted;
+use super::median_in_place;
 
 /// Above this many pairs the estimate is taken from a deterministic,
 /// evenly strided subset of the pairs, to bound memory and time.
@@ -24,15 +24,14 @@ pub fn shift(baseline: &[f64], current: &[f64]) -> Option<f64> {
     let mut index = 0usize;
     for b in current {
         for a in baseline {
-            if index % stride == 0 {
+            if index.is_multiple_of(stride) {
                 differences.push(b - a);
             }
             index += 1;
         }
     }
 
-    differences.sort_by(f64::total_cmp);
-    Some(median_of_sorted(&differences))
+    Some(median_in_place(&mut differences))
 }
 
 #[cfg(test)]

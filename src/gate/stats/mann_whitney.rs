@@ -42,7 +42,11 @@ pub fn test(baseline: &[f64], current: &[f64]) -> Option<MannWhitney> {
     let variance = n_a * n_b / 12.0 * ((n + 1.0) - tie_term / (n * (n - 1.0)));
     if variance <= 0.0 {
         // Every value is tied: no evidence of any shift.
-        return Some(MannWhitney { u, z: 0.0, p_value: 1.0 });
+        return Some(MannWhitney {
+            u,
+            z: 0.0,
+            p_value: 1.0,
+        });
     }
 
     let distance = ((u - mean).abs() - 0.5).max(0.0);
