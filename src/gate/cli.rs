@@ -9,7 +9,7 @@ use super::baseline::Baselines;
 use super::environment::Environment;
 use super::error::GateError;
 use super::evaluation::{self, Evaluation, Outcome, Plan, Status};
-use super::measurement::Measurement;
+use super::measurement::{Measurement, Tier};
 use super::paired::{self, PairedOptions};
 use super::report::{self, Format};
 use super::thresholds::{Reference, Thresholds};
@@ -196,14 +196,34 @@ fn paired_gate(args: &GateArgs, against: &str) -> Result<(String, Evaluation), G
     };
     let run = paired::run(&options)?;
 
+    // Instruction counts do not drift, so the committed baseline judges
+    // them in paired mode too, beside the interleaved wall-clock pairs.
+    let results_dir = args
+        .results_dir
+        .clone()
+        .unwrap_or_else(results::default_dir);
+    let counts = |m: &Measurement| m.tier == Tier::Instructions;
+    let mut reference = run.base.clone();
+    let mut current = run.candidate.clone();
+    if let Ok(committed) = Baselines::load(&args.baselines) {
+        reference.extend(
+            committed
+                .measurements(&args.baselines)
+                .into_iter()
+                .filter(counts),
+        );
+    }
+    current.extend(results::read_dir(&results_dir)?.into_iter().filter(counts));
+
     let evaluation = evaluation::evaluate(Plan {
         label: format!(
-            "base revision {against} ({}), run interleaved on this machine, {} rounds",
+            "base revision {against} ({}), run interleaved on this machine, {} rounds; \
+             instruction counts against the committed baselines",
             &run.base_commit[..run.base_commit.len().min(12)],
             options.rounds
         ),
-        reference: &run.base,
-        current: &run.candidate,
+        reference: &reference,
+        current: &current,
         thresholds: &thresholds,
         against: Reference::Paired,
         allow_missing: args.allow_missing,

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Measures the gate itself on this machine, with real code doing real work:
+#
+#   committed  A/A false alarms and detection of a real slowdown of
+#              gate_selftest/spin, wall-clock, against a baseline measured
+#              at the start (sequential runs, drift included);
+#   counts     the same for the instruction tier (instructions/selftest_spin);
+#   paired     A/A and a real slowdown in paired mode (--against HEAD with
+#              the slowdown on the candidate side only).
+#
+# Usage: scripts/gate-calibrate.sh MODE RUNS SLOWDOWN_PCT
+#   e.g. scripts/gate-calibrate.sh committed 20 10
+#        scripts/gate-calibrate.sh counts 20 10
+#        scripts/gate-calibrate.sh paired 10 5
+# Prints one line per run and a summary line; the per-run JSON reports are
+# kept in target/mcp-perf/calibrate/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode="${1:?mode: committed | counts | paired}"
+runs="${2:-20}"
+slowdown="${3:-10}"
+
+target="${CARGO_TARGET_DIR:-target}"
+work="$target/mcp-perf/calibrate/$mode"
+rm -rf "$work"
+mkdir -p "$work/baselines"
+cp baselines/thresholds.toml "$work/baselines/"
+
+quick="${MCP_PERF_BENCH_ARGS:---warm-up-time 1 --measurement-time 3 --sample-size 50 --nresamples 10000 --noplot}"
+read -r -a quick_args <<< "$quick"
+
+cargo bench --bench gate_selftest --bench instructions --no-run 2>/dev/null
+cargo build --quiet --profile bench --bin mcp-perf
+gate_bin="$target/release/mcp-perf"
+
+# Runs the selftest bench (wall-clock) or the instruction bench into $1.
+measure() {
+    local out="$1" pct="$2"
+    rm -rf "$out"
+    if [ "$mode" = counts ]; then
+        MCP_PERF_SELFTEST_SLOWDOWN_PCT="$pct" MCP_PERF_RESULTS_DIR="$out/results" \
+            cargo bench --quiet --bench instructions >/dev/null 2>&1
+    else
+        MCP_PERF_SELFTEST_SLOWDOWN_PCT="$pct" CRITERION_HOME="$out/criterion" \
+            cargo bench --quiet --bench gate_selftest -- "${quick_args[@]}" >/dev/null 2>&1
+    fi
+}
+
+# Judges $1 against the calibration baseline; prints exit code and the
+# verdict of the slowed benchmark.
+judge() {
+    local out="$1" report="$2" id="$3"
+    local code=0
+    "$gate_bin" gate --criterion-dir "$out/criterion" --results-dir "$out/results" \
+        --baselines "$work/baselines" --format json --json-out "$report" >/dev/null 2>&1 || code=$?
+    local verdict
+    verdict=$(grep -A 40 "\"id\": \"$id\"" "$report" | grep -m1 '"verdict"' | cut -d'"' -f4 || true)
+    echo "$code $verdict"
+}
+
+if [ "$mode" = paired ]; then
+    id="gate_selftest/spin"
+    paired_args=(--against HEAD --benches gate_selftest --rounds "${MCP_PERF_ROUNDS:-4}" --allow-missing
+                 --bench-args "--warm-up-time 0.5 --measurement-time 1.5 --sample-size 25 --nresamples 5000 --noplot"
+                 --baselines "$work/baselines" --results-dir "$work/none" --format json)
+    aa_fail=0; caught=0
+    for i in $(seq 1 "$runs"); do
+        code=0
+        "$gate_bin" gate "${paired_args[@]}" --json-out "$work/aa-$i.json" >/dev/null 2>"$work/aa-$i.log" || code=$?
+        [ "$code" = 0 ] || aa_fail=$((aa_fail + 1))
+        code2=0
+        "$gate_bin" gate "${paired_args[@]}" --candidate-env "MCP_PERF_SELFTEST_SLOWDOWN_PCT=$slowdown" \
+            --json-out "$work/slow-$i.json" >/dev/null 2>"$work/slow-$i.log" || code2=$?
+        verdict=$(grep -A 40 "\"id\": \"$id\"" "$work/slow-$i.json" | grep -m1 '"verdict"' | cut -d'"' -f4 || true)
+        [ "$verdict" = regressed ] && caught=$((caught + 1))
+        echo "run $i: A/A exit $code; +$slowdown % exit $code2, $id $verdict"
+    done
+    echo "paired: A/A passed $((runs - aa_fail))/$runs; +$slowdown % caught $caught/$runs"
+    exit 0
+fi
+
+if [ "$mode" = counts ]; then id="instructions/selftest_spin"; else id="gate_selftest/spin"; fi
+
+measure "$work/base" 0
+"$gate_bin" baseline update --force --criterion-dir "$work/base/criterion" \
+    --results-dir "$work/base/results" --baselines "$work/baselines" >/dev/null
+
+aa_fail=0; caught=0
+for i in $(seq 1 "$runs"); do
+    measure "$work/aa" 0
+    read -r aa_code aa_verdict <<< "$(judge "$work/aa" "$work/aa-$i.json" "$id")"
+    [ "$aa_code" = 0 ] || aa_fail=$((aa_fail + 1))
+
+    measure "$work/slow" "$slowdown"
+    read -r slow_code slow_verdict <<< "$(judge "$work/slow" "$work/slow-$i.json" "$id")"
+    [ "$slow_verdict" = regressed ] && caught=$((caught + 1))
+    echo "run $i: A/A exit $aa_code ($id $aa_verdict); +$slowdown % exit $slow_code ($id $slow_verdict)"
+done
+echo "$mode: A/A passed $((runs - aa_fail))/$runs; +$slowdown % caught $caught/$runs"
