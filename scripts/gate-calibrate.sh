@@ -30,9 +30,20 @@ cp baselines/thresholds.toml "$work/baselines/"
 quick="${MCP_PERF_BENCH_ARGS:---warm-up-time 1 --measurement-time 3 --sample-size 50 --nresamples 10000 --noplot}"
 read -r -a quick_args <<< "$quick"
 
-cargo bench --bench gate_selftest --bench instructions --no-run 2>/dev/null
+# Build once, then run the binaries directly: a cargo invocation per run
+# would wait on the build lock of a shared target directory.
+executables=$(cargo bench --bench gate_selftest --bench instructions --no-run \
+    --message-format=json 2>/dev/null | grep -o '"executable":"[^"]*"' | cut -d'"' -f4)
+selftest_bin=$(echo "$executables" | grep '/gate_selftest-')
+instructions_bin=$(echo "$executables" | grep '/instructions-')
 cargo build --quiet --profile bench --bin mcp-perf
-gate_bin="$target/release/mcp-perf"
+# Copies, because a shared target directory may be rebuilt by another
+# work tree while this runs.
+mkdir -p "$work/bin"
+cp "$target/release/mcp-perf" "$selftest_bin" "$instructions_bin" "$work/bin/"
+gate_bin="$work/bin/mcp-perf"
+selftest_bin="$work/bin/$(basename "$selftest_bin")"
+instructions_bin="$work/bin/$(basename "$instructions_bin")"
 
 # Runs the selftest bench (wall-clock) or the instruction bench into $1.
 measure() {
@@ -40,10 +51,10 @@ measure() {
     rm -rf "$out"
     if [ "$mode" = counts ]; then
         MCP_PERF_SELFTEST_SLOWDOWN_PCT="$pct" MCP_PERF_RESULTS_DIR="$out/results" \
-            cargo bench --quiet --bench instructions >/dev/null 2>&1
+            "$instructions_bin" --bench >/dev/null
     else
         MCP_PERF_SELFTEST_SLOWDOWN_PCT="$pct" CRITERION_HOME="$out/criterion" \
-            cargo bench --quiet --bench gate_selftest -- "${quick_args[@]}" >/dev/null 2>&1
+            "$selftest_bin" --bench "${quick_args[@]}" >/dev/null
     fi
 }
 
