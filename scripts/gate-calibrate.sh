@@ -32,11 +32,14 @@ read -r -a quick_args <<< "$quick"
 
 # Build once, then run the binaries directly: a cargo invocation per run
 # would wait on the build lock of a shared target directory.
-executables=$(cargo bench --bench gate_selftest --bench instructions --no-run \
-    --message-format=json 2>/dev/null | grep -o '"executable":"[^"]*"' | cut -d'"' -f4)
-selftest_bin=$(echo "$executables" | grep '/gate_selftest-')
-instructions_bin=$(echo "$executables" | grep '/instructions-')
-cargo build --quiet --profile bench --bin mcp-perf
+# MCP_PERF_SELFTEST_BIN and MCP_PERF_INSTRUCTIONS_BIN skip the build.
+if [ -z "${MCP_PERF_SELFTEST_BIN:-}" ] || [ -z "${MCP_PERF_INSTRUCTIONS_BIN:-}" ]; then
+    executables=$(cargo bench --bench gate_selftest --bench instructions --no-run \
+        --message-format=json 2>/dev/null | grep -o '"executable":"[^"]*"' | cut -d'"' -f4)
+fi
+selftest_bin="${MCP_PERF_SELFTEST_BIN:-$(echo "$executables" | grep '/gate_selftest-')}"
+instructions_bin="${MCP_PERF_INSTRUCTIONS_BIN:-$(echo "$executables" | grep '/instructions-')}"
+"$target/release/mcp-perf" gate --help >/dev/null 2>&1 || cargo build --quiet --profile bench --bin mcp-perf
 # Copies, because a shared target directory may be rebuilt by another
 # work tree while this runs.
 mkdir -p "$work/bin"

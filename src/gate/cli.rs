@@ -109,9 +109,7 @@ pub fn run_gate(args: &GateArgs) -> Outcome {
         None => committed_gate(args),
     };
 
-    match result
-        .and_then(|(text, evaluation)| write_outputs(args, &text, &evaluation).map(|_| evaluation))
-    {
+    match result.and_then(|evaluation| write_outputs(args, &evaluation).map(|_| evaluation)) {
         Ok(evaluation) => evaluation.outcome,
         Err(error) => Outcome::unusable(&error),
     }
@@ -150,9 +148,8 @@ pub fn run_baseline(args: &BaselineArgs) -> Outcome {
     }
 }
 
-/// The gate against the committed baselines. Returns the printed text and
-/// the evaluation.
-fn committed_gate(args: &GateArgs) -> Result<(String, Evaluation), GateError> {
+/// The gate against the committed baselines; prints the report.
+fn committed_gate(args: &GateArgs) -> Result<Evaluation, GateError> {
     let current = load_current(args.criterion_dir.as_deref(), args.results_dir.as_deref())?;
     let thresholds = Thresholds::load(&args.baselines.join("thresholds.toml"))?;
     let reference = load_baselines(&args.baselines)?;
@@ -167,12 +164,12 @@ fn committed_gate(args: &GateArgs) -> Result<(String, Evaluation), GateError> {
     })?;
     let text = report::render(&evaluation, args.format);
     print!("{text}");
-    Ok((text, evaluation))
+    Ok(evaluation)
 }
 
 /// The gate in paired mode: the base revision judges, the committed
 /// baseline is printed as a second reference.
-fn paired_gate(args: &GateArgs, against: &str) -> Result<(String, Evaluation), GateError> {
+fn paired_gate(args: &GateArgs, against: &str) -> Result<Evaluation, GateError> {
     let thresholds = Thresholds::load(&args.baselines.join("thresholds.toml"))?;
     let repo = std::env::current_dir().map_err(|e| GateError::io(".", e))?;
     let options = PairedOptions {
@@ -231,7 +228,7 @@ fn paired_gate(args: &GateArgs, against: &str) -> Result<(String, Evaluation), G
     let mut text = report::render(&evaluation, args.format);
     text.push_str(&second_reference(args, &run.candidate, &thresholds));
     print!("{text}");
-    Ok((text, evaluation))
+    Ok(evaluation)
 }
 
 /// The candidate against the committed baselines, for information only.
@@ -259,11 +256,7 @@ fn second_reference(args: &GateArgs, candidate: &[Measurement], thresholds: &Thr
 }
 
 /// Writes the Markdown and JSON side outputs that were asked for.
-fn write_outputs(
-    args: &GateArgs,
-    _printed: &str,
-    evaluation: &Evaluation,
-) -> Result<(), GateError> {
+fn write_outputs(args: &GateArgs, evaluation: &Evaluation) -> Result<(), GateError> {
     if let Some(path) = &args.markdown_out {
         append(path, &report::markdown(evaluation))?;
     }

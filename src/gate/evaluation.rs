@@ -111,7 +111,7 @@ pub fn evaluate(plan: Plan<'_>) -> Result<Evaluation, GateError> {
         reference: plan.label,
         alpha: d.alpha,
         power: d.power,
-        correction: format!("{:?}", d.correction).to_lowercase(),
+        correction: d.correction.to_string(),
         mismatches,
         comparisons,
         outcome,

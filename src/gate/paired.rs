@@ -298,3 +298,53 @@ fn command_error(program: &str, reason: String) -> GateError {
         reason,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_bench_executables_in_cargo_messages() {
+        let messages = [
+            r#"{"reason":"compiler-artifact","target":{"kind":["lib"],"name":"mcp_perf"},"executable":null}"#,
+            r#"{"reason":"compiler-artifact","target":{"kind":["bench"],"name":"crypto"},"executable":"/t/release/deps/crypto-1"}"#,
+            r#"{"reason":"build-finished","success":true}"#,
+            "not json at all",
+        ]
+        .join("\n");
+        let found = bench_executables(&messages);
+        assert_eq!(
+            found,
+            vec![(
+                "crypto".to_string(),
+                PathBuf::from("/t/release/deps/crypto-1")
+            )]
+        );
+    }
+
+    #[test]
+    fn pools_samples_of_every_round() {
+        let dir = tempfile::tempdir().unwrap();
+        for round in 0..2 {
+            let new = dir.path().join(format!("round-{round}/g/b/new"));
+            std::fs::create_dir_all(&new).unwrap();
+            let estimate = r#"{"point_estimate": 1.0, "standard_error": 0.1}"#;
+            let estimates = format!(
+                r#"{{"mean": {estimate}, "median": {estimate}, "median_abs_dev": {estimate}, "std_dev": {estimate}}}"#
+            );
+            std::fs::write(new.join("estimates.json"), estimates).unwrap();
+            std::fs::write(
+                new.join("benchmark.json"),
+                r#"{"group_id": "g", "full_id": "g/b"}"#,
+            )
+            .unwrap();
+            let sample = r#"{"sampling_mode": "Flat", "iters": [2.0, 2.0], "times": [10.0, 12.0]}"#;
+            std::fs::write(new.join("sample.json"), sample).unwrap();
+        }
+
+        let env = Environment::capture("bench", Path::new("."));
+        let pooled = pooled(dir.path(), &env).unwrap();
+        assert_eq!(pooled.len(), 1);
+        assert_eq!(pooled[0].samples, vec![5.0, 6.0, 5.0, 6.0]);
+    }
+}

@@ -7,7 +7,6 @@ use std::fmt::Write;
 
 use super::comparison::Comparison;
 use super::evaluation::{Evaluation, Status};
-use super::measurement::Tier;
 
 /// The report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -211,9 +210,4 @@ fn value(v: f64, unit: &str) -> String {
         "instructions" => format!("{v:.0} Ir"),
         _ => format!("{v:.4} {unit}"),
     }
-}
-
-/// Whether any comparison is judged by wall-clock time.
-pub fn has_wall_clock(e: &Evaluation) -> bool {
-    e.comparisons.iter().any(|c| c.tier == Tier::WallClock)
 }

@@ -44,6 +44,16 @@ impl Correction {
     }
 }
 
+impl std::fmt::Display for Correction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Correction::Holm => "Holm",
+            Correction::BenjaminiHochberg => "Benjamini-Hochberg",
+            Correction::None => "no",
+        })
+    }
+}
+
 /// Indices of `p_values` in increasing order of p.
 fn ascending_order(p_values: &[f64]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..p_values.len()).collect();
