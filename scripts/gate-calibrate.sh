@@ -54,10 +54,10 @@ measure() {
     rm -rf "$out"
     if [ "$mode" = counts ]; then
         MCP_PERF_SELFTEST_SLOWDOWN_PCT="$pct" MCP_PERF_RESULTS_DIR="$out/results" \
-            "$instructions_bin" --bench >/dev/null
+            "$instructions_bin" --bench >/dev/null 2>&1
     else
         MCP_PERF_SELFTEST_SLOWDOWN_PCT="$pct" CRITERION_HOME="$out/criterion" \
-            "$selftest_bin" --bench "${quick_args[@]}" >/dev/null
+            "$selftest_bin" --bench "${quick_args[@]}" >/dev/null 2>&1
     fi
 }
 
@@ -80,6 +80,8 @@ if [ "$mode" = paired ]; then
                  --baselines "$work/baselines" --results-dir "$work/none" --format json)
     aa_fail=0; caught=0
     for i in $(seq 1 "$runs"); do
+        # The first run builds both sides; later ones reuse those binaries.
+        [ "$i" = 2 ] && paired_args+=(--reuse-builds)
         code=0
         "$gate_bin" gate "${paired_args[@]}" --json-out "$work/aa-$i.json" >/dev/null 2>"$work/aa-$i.log" || code=$?
         [ "$code" = 0 ] || aa_fail=$((aa_fail + 1))

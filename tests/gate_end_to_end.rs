@@ -55,6 +55,7 @@ fn gate_args(criterion_dir: &Path, root: &Path) -> GateArgs {
         bench_args: String::new(),
         benches: Vec::new(),
         candidate_env: Vec::new(),
+        reuse_builds: false,
     }
 }
 

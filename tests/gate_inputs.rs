@@ -51,6 +51,7 @@ impl Scratch {
             bench_args: String::new(),
             benches: Vec::new(),
             candidate_env: Vec::new(),
+            reuse_builds: false,
         }
     }
 

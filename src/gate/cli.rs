@@ -65,6 +65,10 @@ pub struct GateArgs {
     /// to calibrate the gate with a real slowdown on an identical commit.
     #[arg(long, value_name = "KEY=VALUE")]
     pub candidate_env: Vec<String>,
+    /// Paired mode: reuse the bench binaries of the previous paired run
+    /// (calibration only: the trees must not have changed).
+    #[arg(long, hide = true)]
+    pub reuse_builds: bool,
 }
 
 /// `mcp-perf baseline ...`.
@@ -190,6 +194,7 @@ fn paired_gate(args: &GateArgs, against: &str) -> Result<Evaluation, GateError> 
             .filter_map(|pair| pair.split_once('='))
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
+        reuse_builds: args.reuse_builds,
     };
     let run = paired::run(&options)?;
 

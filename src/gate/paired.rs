@@ -46,6 +46,10 @@ pub struct PairedOptions {
     /// the gate calibrates itself: the same commit on both sides, with
     /// `MCP_PERF_SELFTEST_SLOWDOWN_PCT=5` on one, is a real 5 % slowdown.
     pub candidate_env: Vec<(String, String)>,
+    /// Reuse the bench binaries of an earlier paired run in `work_dir`
+    /// instead of building. Only for repeated calibration runs of one
+    /// unchanged tree; never in CI.
+    pub reuse_builds: bool,
 }
 
 /// Pooled samples of both sides.
@@ -169,6 +173,12 @@ fn build_benches(
     into: &Path,
     options: &PairedOptions,
 ) -> Result<BTreeMap<String, PathBuf>, GateError> {
+    if options.reuse_builds
+        && let Some(benches) = earlier_build(into)
+    {
+        return Ok(benches);
+    }
+
     eprintln!("paired: building benches in {}", tree.display());
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args([
@@ -203,6 +213,16 @@ fn build_benches(
         benches.insert(name, copy);
     }
     Ok(benches)
+}
+
+/// The binaries an earlier run copied to `into`, if there are any.
+fn earlier_build(into: &Path) -> Option<BTreeMap<String, PathBuf>> {
+    let benches: BTreeMap<String, PathBuf> = std::fs::read_dir(into)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter_map(|p| Some((p.file_name()?.to_string_lossy().to_string(), p)))
+        .collect();
+    (!benches.is_empty()).then_some(benches)
 }
 
 /// The (target name, executable) pairs of bench targets in cargo's JSON
