@@ -78,6 +78,10 @@ if [ "$mode" = paired ]; then
     paired_args=(--against HEAD --benches gate_selftest --rounds "${MCP_PERF_ROUNDS:-4}" --allow-missing
                  --bench-args "--warm-up-time 0.5 --measurement-time 1.5 --sample-size 25 --nresamples 5000 --noplot"
                  --baselines "$work/baselines" --results-dir "$work/none" --format json)
+    # MCP_PERF_PAIRED_PREBUILT=1: both sides' binaries are already in
+    # target/mcp-perf/paired/bin/{base,candidate}/ (e.g. copies of one
+    # build of this commit), so no run waits on cargo's build lock.
+    [ -n "${MCP_PERF_PAIRED_PREBUILT:-}" ] && paired_args+=(--reuse-builds)
     aa_fail=0; caught=0
     for i in $(seq 1 "$runs"); do
         # The first run builds both sides; later ones reuse those binaries.
@@ -90,7 +94,7 @@ if [ "$mode" = paired ]; then
             --json-out "$work/slow-$i.json" >/dev/null 2>"$work/slow-$i.log" || code2=$?
         verdict=$(grep -A 40 "\"id\": \"$id\"" "$work/slow-$i.json" | grep -m1 '"verdict"' | cut -d'"' -f4 || true)
         [ "$verdict" = regressed ] && caught=$((caught + 1))
-        echo "run $i: A/A exit $code; +$slowdown % exit $code2, $id $verdict"
+        echo "run $i ($(date -u +%H:%M:%S)): A/A exit $code; +$slowdown % exit $code2, $id $verdict"
     done
     echo "paired: A/A passed $((runs - aa_fail))/$runs; +$slowdown % caught $caught/$runs"
     exit 0

@@ -34,18 +34,19 @@ pub fn json(evaluation: &Evaluation) -> String {
         + "\n"
 }
 
-const HEADERS: [&str; 7] = [
+const HEADERS: [&str; 8] = [
     "benchmark",
     "tier",
     "baseline",
     "current",
     "change [interval]",
     "verdict",
+    "threshold",
     "detectable",
 ];
 
 /// One table row of formatted cells.
-fn cells(c: &Comparison) -> [String; 7] {
+fn cells(c: &Comparison) -> [String; 8] {
     [
         c.id.clone(),
         c.tier.to_string(),
@@ -56,6 +57,7 @@ fn cells(c: &Comparison) -> [String; 7] {
             Some(note) => format!("{} ({note})", c.verdict),
             None => c.verdict.to_string(),
         },
+        format!("{:.1} %", 100.0 * c.threshold),
         c.detectable
             .map_or("-".into(), |d| format!("{:.1} %", 100.0 * d)),
     ]
@@ -69,7 +71,7 @@ pub fn terminal(e: &Evaluation) -> String {
     }
     let _ = writeln!(out, "mcp-perf gate: current run against {}\n", e.reference);
 
-    let rows: Vec<[String; 7]> = e.comparisons.iter().map(cells).collect();
+    let rows: Vec<[String; 8]> = e.comparisons.iter().map(cells).collect();
     let mut widths = HEADERS.map(str::len);
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
