@@ -85,7 +85,7 @@ if [ "$mode" = paired ]; then
     aa_fail=0; caught=0
     for i in $(seq 1 "$runs"); do
         # The first run builds both sides; later ones reuse those binaries.
-        [ "$i" = 2 ] && paired_args+=(--reuse-builds)
+        [ "$i" = 2 ] && [ -z "${MCP_PERF_PAIRED_PREBUILT:-}" ] && paired_args+=(--reuse-builds)
         code=0
         "$gate_bin" gate "${paired_args[@]}" --json-out "$work/aa-$i.json" >/dev/null 2>"$work/aa-$i.log" || code=$?
         [ "$code" = 0 ] || aa_fail=$((aa_fail + 1))
