@@ -63,6 +63,7 @@ fn measurement(id: String, samples: Vec<f64>, environment: &Environment) -> Meas
         samples,
         environment: environment.clone(),
         source: PathBuf::from("simulated"),
+        rounds: Vec::new(),
     }
 }
 

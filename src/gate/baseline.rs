@@ -138,6 +138,7 @@ impl Baselines {
                 samples: entry.samples.clone(),
                 environment: file.environment.clone(),
                 source: dir.join(file_name(&file.group)),
+                rounds: Vec::new(),
             })
             .collect()
     }
@@ -261,6 +262,7 @@ mod tests {
             samples,
             environment: Environment::capture("bench", Path::new(".")),
             source: PathBuf::from("test"),
+            rounds: Vec::new(),
         }
     }
 

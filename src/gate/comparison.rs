@@ -12,6 +12,7 @@ use super::stats::bootstrap::{self, RatioInterval};
 use super::stats::detectable::{self, Power};
 use super::stats::mann_whitney::{self, MIN_SAMPLES};
 use super::stats::rng::SplitMix64;
+use super::stats::sign_flip;
 use super::stats::{self, hodges_lehmann};
 use super::thresholds::{Reference, Thresholds};
 use super::verdict::{self, Verdict, WallClockEvidence};
@@ -48,6 +49,8 @@ pub struct Comparison {
     pub samples: (usize, usize),
     /// The verdict.
     pub verdict: Verdict,
+    /// Paired mode: the number of interleaved rounds the test used.
+    pub rounds: Option<usize>,
     /// A remark when the figures need one (too few samples, unit change).
     pub note: Option<String>,
 }
@@ -115,6 +118,7 @@ fn unpaired(m: &Measurement, verdict: Verdict, t: &Thresholds, against: Referenc
         detectable: None,
         samples,
         verdict,
+        rounds: None,
         note: None,
     }
 }
@@ -135,8 +139,11 @@ fn compare_one(a: &Measurement, b: &Measurement, t: &Thresholds, against: Refere
         return c;
     }
 
+    let paired_rounds =
+        against == Reference::Paired && a.rounds.len() == b.rounds.len() && a.rounds.len() >= 2;
     match a.tier {
         Tier::Instructions => judge_counts(&mut c, &a.samples, &b.samples),
+        Tier::WallClock if paired_rounds => measure_rounds(&mut c, &a.rounds, &b.rounds, t),
         Tier::WallClock => measure_wall_clock(&mut c, &a.samples, &b.samples, t),
     }
     c
@@ -192,6 +199,41 @@ fn measure_wall_clock(c: &mut Comparison, a: &[f64], b: &[f64], t: &Thresholds) 
     c.detectable = ci.map(|ci| ci.log_std_error);
 }
 
+/// Paired mode: one log ratio per round, the exact sign-flip test, the
+/// Walsh-average shift, and a bootstrap over rounds for the interval.
+fn measure_rounds(c: &mut Comparison, a: &[f64], b: &[f64], t: &Thresholds) {
+    let log_ratios: Vec<f64> = a
+        .iter()
+        .zip(b)
+        .filter(|(x, y)| **x > 0.0 && **y > 0.0)
+        .map(|(x, y)| (y / x).ln())
+        .collect();
+    let Some(test) = sign_flip::test(&log_ratios) else {
+        c.note = Some("fewer than two usable rounds".into());
+        return;
+    };
+
+    let mut rng = SplitMix64::from_name(&c.id);
+    let d = &t.defaults;
+    let mut means: Vec<f64> = (0..d.resamples)
+        .map(|_| {
+            let sum: f64 = (0..log_ratios.len())
+                .map(|_| log_ratios[rng.below(log_ratios.len())])
+                .sum();
+            sum / log_ratios.len() as f64
+        })
+        .collect();
+    means.sort_by(f64::total_cmp);
+    let tail = d.alpha / 2.0;
+    let at = |q: f64| means[((means.len() - 1) as f64 * q).round() as usize].exp() - 1.0;
+
+    c.p_value = Some(test.p_value);
+    c.change = Some(test.log_shift.exp() - 1.0);
+    c.interval = Some((at(tail), at(1.0 - tail)));
+    c.detectable = Some(test.log_std_error);
+    c.rounds = Some(log_ratios.len());
+}
+
 /// Applies the correction to every wall-clock p-value, then decides.
 fn correct_and_decide(comparisons: &mut [Comparison], t: &Thresholds) {
     let d = &t.defaults;
@@ -213,12 +255,22 @@ fn correct_and_decide(comparisons: &mut [Comparison], t: &Thresholds) {
             continue;
         };
 
-        c.detectable = Some(detectable::minimal_detectable_effect(Power {
-            log_std_error: se,
-            hurdle,
-            power: d.power,
-            threshold: c.threshold,
-        }));
+        if let Some(rounds) = c.rounds
+            && rounds < sign_flip::min_rounds(hurdle)
+        {
+            c.note = Some(format!(
+                "{rounds} rounds cannot reach the corrected level; {} needed",
+                sign_flip::min_rounds(hurdle)
+            ));
+            c.detectable = None;
+        } else {
+            c.detectable = Some(detectable::minimal_detectable_effect(Power {
+                log_std_error: se,
+                hurdle,
+                power: d.power,
+                threshold: c.threshold,
+            }));
+        }
         c.verdict = verdict::wall_clock(WallClockEvidence {
             change,
             interval,

@@ -123,6 +123,7 @@ pub fn read_benchmark(new_dir: &Path, environment: &Environment) -> Result<Measu
         samples,
         environment: environment.clone(),
         source: sample_path,
+        rounds: Vec::new(),
     })
 }
 

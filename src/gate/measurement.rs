@@ -50,4 +50,8 @@ pub struct Measurement {
     pub environment: Environment,
     /// The file it was read from, for error messages.
     pub source: PathBuf,
+    /// Paired mode only: the median of each interleaved round, in round
+    /// order, so the comparison can pair round r of one side with round r
+    /// of the other. Empty otherwise.
+    pub rounds: Vec<f64>,
 }

@@ -179,5 +179,6 @@ fn into_measurement(
         samples: entry.samples,
         environment: environment.clone(),
         source: path.into(),
+        rounds: Vec::new(),
     })
 }

@@ -5,6 +5,7 @@
 //! resampling-based and assumes no distribution shape:
 //!
 //! - [`mann_whitney`]: is the current sample shifted against the baseline?
+//! - [`sign_flip`]: the same question in paired mode, one vote per round.
 //! - [`hodges_lehmann`]: by how much (a robust shift estimate)?
 //! - [`bootstrap`]: how sure are we of the ratio of medians (an interval)?
 //! - [`correction`]: many benchmarks tested at once must not cry wolf.
@@ -18,6 +19,7 @@ pub mod hodges_lehmann;
 pub mod mann_whitney;
 pub mod normal;
 pub mod rng;
+pub mod sign_flip;
 
 /// The median of `values`, or `None` when there are none or one is NaN.
 ///
