@@ -75,8 +75,8 @@ judge() {
 
 if [ "$mode" = paired ]; then
     id="gate_selftest/spin"
-    paired_args=(--against HEAD --benches gate_selftest --rounds "${MCP_PERF_ROUNDS:-4}" --allow-missing
-                 --bench-args "--warm-up-time 0.5 --measurement-time 1.5 --sample-size 25 --nresamples 5000 --noplot"
+    paired_args=(--against HEAD --benches gate_selftest --rounds "${MCP_PERF_ROUNDS:-8}" --allow-missing
+                 --bench-args "${MCP_PERF_PAIRED_BENCH_ARGS:---warm-up-time 0.3 --measurement-time 0.7 --sample-size 20 --nresamples 2000 --noplot}"
                  --baselines "$work/baselines" --results-dir "$work/none" --format json)
     # MCP_PERF_PAIRED_PREBUILT=1: both sides' binaries are already in
     # target/mcp-perf/paired/bin/{base,candidate}/ (e.g. copies of one

@@ -48,13 +48,13 @@ pub struct GateArgs {
     #[arg(long, value_name = "GIT_REF")]
     pub against: Option<String>,
     /// Paired mode: number of interleaved rounds.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = 8)]
     pub rounds: usize,
     /// Paired mode: arguments for each criterion bench binary.
     #[arg(
         long,
         allow_hyphen_values = true,
-        default_value = "--warm-up-time 1 --measurement-time 2 --sample-size 30 --noplot"
+        default_value = "--warm-up-time 0.3 --measurement-time 0.7 --sample-size 20 --nresamples 2000 --noplot"
     )]
     pub bench_args: String,
     /// Paired mode: bench targets to run (comma-separated) [default: all
