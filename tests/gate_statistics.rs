@@ -206,3 +206,65 @@ fn bootstrap_interval_covers_the_true_ratio() {
     println!("95 % bootstrap interval coverage: {coverage:.3}");
     assert!(coverage >= 0.9, "{coverage}");
 }
+
+/// Paired mode with a shared per-round disturbance (a neighbour's burst
+/// hits both sides of a round): per-round pairing must not cry wolf, and a
+/// real shift must still be caught.
+fn paired_suite(shift: f64, rng: &mut SplitMix64, rounds: usize) -> Vec<Comparison> {
+    let env = Environment::capture("bench", std::path::Path::new("."));
+    let mut reference = Vec::new();
+    let mut current = Vec::new();
+    for i in 0..3 {
+        let id = format!("paired/{i}");
+        let (mut a, mut b) = (
+            measurement(id.clone(), Vec::new(), &env),
+            measurement(id, Vec::new(), &env),
+        );
+        for _ in 0..rounds {
+            // Each side sees its own burst level within the round, drawn
+            // around a level the round shares: drift that pooling mistakes
+            // for evidence.
+            let round_level = (0.3 * standard_normal(rng)).exp();
+            for (m, s) in [(&mut a, 0.0), (&mut b, if i == 0 { shift } else { 0.0 })] {
+                let side_level = round_level * (0.02 * standard_normal(rng)).exp();
+                let round: Vec<f64> = samples(Noise::LogNormal, s, rng)
+                    .iter()
+                    .map(|v| v * side_level)
+                    .collect();
+                m.rounds
+                    .push(mcp_perf::gate::stats::median(&round).unwrap());
+                m.samples.extend(round);
+            }
+        }
+        reference.push(a);
+        current.push(b);
+    }
+    comparison::compare_all(
+        &reference,
+        &current,
+        &thresholds(0.03, Correction::Holm),
+        Reference::Paired,
+    )
+    .expect("valid suite")
+}
+
+#[test]
+fn paired_rounds_absorb_shared_bursts_and_catch_ten_percent() {
+    let mut rng = SplitMix64::new(31);
+    let runs = 40;
+    let false_alarms = (0..runs)
+        .filter(|_| {
+            paired_suite(0.0, &mut rng, 8)
+                .iter()
+                .any(|c| c.verdict == Verdict::Regressed)
+        })
+        .count();
+    let caught = (0..runs)
+        .filter(|_| paired_suite(0.10, &mut rng, 8)[0].verdict == Verdict::Regressed)
+        .count();
+    println!(
+        "paired, 8 rounds, shared bursts: A/A false alarms {false_alarms}/{runs}, +10 % caught {caught}/{runs}"
+    );
+    assert!(false_alarms <= 3, "{false_alarms}");
+    assert!(caught >= 36, "{caught}");
+}
