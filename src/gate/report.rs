@@ -153,11 +153,19 @@ fn mismatch_lines(e: &Evaluation) -> Vec<String> {
 
 /// How to read the table, with the levels that applied.
 fn method_note(e: &Evaluation) -> String {
+    let paired = e.comparisons.iter().any(|c| c.rounds.is_some());
+    let test = if paired {
+        "an exact sign-flip test on per-round log ratios (paired rounds), change = \
+         Hodges-Lehmann shift of those ratios, interval = bootstrap over rounds"
+    } else {
+        "Mann-Whitney U, change = Hodges-Lehmann shift, interval = bootstrap interval of the \
+         ratio of medians"
+    };
     format!(
-        "Wall-clock: Mann-Whitney U with {} correction at suite level {}, change = Hodges-Lehmann \
-         shift, interval = bootstrap {:.0} % interval of the ratio of medians; regressed only when \
-         significant and beyond the threshold. Instructions: callgrind counts against a tight \
-         threshold. Detectable = smallest slowdown caught with {:.0} % power at the measured noise.",
+        "Wall-clock: {test}; {} correction at suite level {}, {:.0} % intervals; regressed only \
+         when significant and beyond the threshold. Instructions: callgrind counts against the \
+         threshold alone. Detectable = smallest slowdown caught with {:.0} % power at the \
+         measured noise.",
         e.correction,
         e.alpha,
         100.0 * (1.0 - e.alpha),
