@@ -16,6 +16,7 @@
 
 pub mod config;
 pub mod crypto;
+pub mod gate;
 pub mod harness;
 pub mod make;
 pub mod oauth;
