@@ -3,49 +3,50 @@
 //! committed baseline with a 1 to 2 % threshold.
 //!
 //! To add a workload, write a `fn()` that does one iteration and passes its
-//! result through `black_box`, and list it in `WORKLOADS`. The inputs are
-//! fixed (no random nonces, no random keys) so that counts repeat exactly.
-//!
-//! These exercise the crates directly until `mcp_perf::crypto` and
-//! `mcp_perf::session` land; then the workloads should call those instead.
+//! result through `black_box`, and list it in `WORKLOADS`. Inputs are fixed
+//! and built in the warm-up (the `OnceLock`s), so counts repeat exactly; the
+//! one random input, the envelope nonce, costs the same instructions every
+//! time.
 
 use std::hint::black_box;
 use std::process::ExitCode;
 use std::sync::OnceLock;
 
-use aes_gcm::aead::{Aead, KeyInit};
-use aes_gcm::{Aes256Gcm, Nonce};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use mcp_perf::crypto::{KeyRing, MasterKey, RotationPolicy};
 use mcp_perf::gate::instructions::{self, Workload};
 use mcp_perf::gate::selftest;
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use mcp_perf::oauth::pkce::CodeChallenge;
+use mcp_perf::session::fixtures::session_of_size;
+use mcp_perf::session::{Session, SessionCodec, TokenHash};
 
 const WORKLOADS: &[Workload] = &[
     Workload {
-        name: "sha256_token",
-        run: sha256_token,
+        name: "token_hash",
+        run: token_hash,
     },
     Workload {
-        name: "base64url_encode_32",
-        run: base64url_encode_32,
+        name: "pkce_s256_verify",
+        run: pkce_s256_verify,
     },
     Workload {
-        name: "aes256gcm_seal_1k",
-        run: aes256gcm_seal_1k,
+        name: "key_ring_seal_1k",
+        run: key_ring_seal_1k,
     },
     Workload {
-        name: "zstd_compress_4k_json",
-        run: zstd_compress_4k_json,
+        name: "key_ring_open_1k",
+        run: key_ring_open_1k,
     },
     Workload {
-        name: "lz4_compress_4k_json",
-        run: lz4_compress_4k_json,
+        name: "session_encode_2k",
+        run: session_encode_2k,
     },
     Workload {
-        name: "serde_json_session_roundtrip",
-        run: serde_json_session_roundtrip,
+        name: "session_decode_2k",
+        run: session_decode_2k,
+    },
+    Workload {
+        name: "session_encode_16k",
+        run: session_encode_16k,
     },
     Workload {
         name: "selftest_spin",
@@ -54,41 +55,85 @@ const WORKLOADS: &[Workload] = &[
 ];
 
 /// A bearer token as the server would hash it for a lookup key.
-const TOKEN: &str = "mcp_at_3q2+7wLBNn0WkXb9sV1yq8uZ4cD6eF0gH2iJ4kL6mN8oP0rS2tU4vW6xY8z";
+const TOKEN: &str = "mcp_at_3q2-7wLBNn0WkXb9sV1yq8uZ4cD6eF0gH2iJ4kL6mN8oP0rS2tU4vW6xY8z";
+/// The RFC 7636 appendix B verifier.
+const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const CONTEXT: &[u8] = b"mcp:s:6b86b273ff34fce19d6b804eff5a3f5747ada4eaa22f1d49c01e52ddb7875b4b";
 
-fn sha256_token() {
-    black_box(Sha256::digest(black_box(TOKEN.as_bytes())));
+fn token_hash() {
+    black_box(TokenHash::of(black_box(TOKEN)));
 }
 
-fn base64url_encode_32() {
-    let bytes = [0x5au8; 32];
-    black_box(URL_SAFE_NO_PAD.encode(black_box(bytes)));
+fn pkce_s256_verify() {
+    static CHALLENGE: OnceLock<CodeChallenge> = OnceLock::new();
+    let challenge = CHALLENGE.get_or_init(|| CodeChallenge::of_verifier(VERIFIER));
+    black_box(challenge.verify(black_box(VERIFIER)).is_ok());
 }
 
-fn aes256gcm_seal_1k() {
-    static CIPHER: OnceLock<Aes256Gcm> = OnceLock::new();
-    let cipher = CIPHER.get_or_init(|| Aes256Gcm::new_from_slice(&[7u8; 32]).expect("32-byte key"));
-    let nonce = Nonce::from([9u8; 12]);
-    let plaintext = [1u8; 1024];
+fn key_ring() -> &'static KeyRing {
+    static RING: OnceLock<KeyRing> = OnceLock::new();
+    RING.get_or_init(|| {
+        KeyRing::new(vec![MasterKey::new(1, [7; 32])], RotationPolicy::default())
+            .expect("one key and a non-zero period")
+    })
+}
+
+fn key_ring_seal_1k() {
+    black_box(key_ring().seal(CONTEXT, black_box(&[1u8; 1024])));
+}
+
+fn key_ring_open_1k() {
+    static BLOB: OnceLock<Vec<u8>> = OnceLock::new();
+    let blob = BLOB.get_or_init(|| key_ring().seal(CONTEXT, &[1u8; 1024]));
     black_box(
-        cipher
-            .encrypt(&nonce, black_box(&plaintext[..]))
-            .expect("sealing never fails"),
+        key_ring()
+            .open(CONTEXT, black_box(blob))
+            .expect("own blob opens"),
     );
 }
 
-fn zstd_compress_4k_json() {
-    black_box(zstd::bulk::compress(black_box(session_json()), 3).expect("in-memory zstd"));
+/// Sessions with fixed timestamps, so their encodings never change.
+fn session(bytes: usize) -> Session {
+    Session {
+        created_at: 1_796_300_000,
+        expires_at: 1_796_303_600,
+        last_activity: 1_796_300_000,
+        ..session_of_size(bytes)
+    }
 }
 
-fn lz4_compress_4k_json() {
-    black_box(lz4_flex::compress_prepend_size(black_box(session_json())));
+fn session_encode_2k() {
+    static SESSION: OnceLock<Session> = OnceLock::new();
+    let session = SESSION.get_or_init(|| session(2048));
+    black_box(
+        SessionCodec::default()
+            .encode(black_box(session))
+            .expect("encodes"),
+    );
 }
 
-fn serde_json_session_roundtrip() {
-    let text = serde_json::to_vec(black_box(session())).expect("a session serialises");
-    let back: Session = serde_json::from_slice(&text).expect("and reads back");
-    black_box(back);
+fn session_decode_2k() {
+    static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
+    let bytes = BYTES.get_or_init(|| {
+        SessionCodec::default()
+            .encode(&session(2048))
+            .expect("encodes")
+    });
+    black_box(
+        SessionCodec::default()
+            .decode(black_box(bytes))
+            .expect("decodes"),
+    );
+}
+
+fn session_encode_16k() {
+    static SESSION: OnceLock<Session> = OnceLock::new();
+    let session = SESSION.get_or_init(|| session(16 * 1024));
+    black_box(
+        SessionCodec::default()
+            .encode(black_box(session))
+            .expect("encodes"),
+    );
 }
 
 fn selftest_spin() {
@@ -98,60 +143,6 @@ fn selftest_spin() {
     static ROUNDS: OnceLock<u64> = OnceLock::new();
     let rounds = *ROUNDS.get_or_init(|| selftest::scaled_rounds(2_000));
     black_box(selftest::spin(black_box(7), rounds));
-}
-
-/// Session-like data: what the store keeps per user.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Session {
-    id: String,
-    client_id: String,
-    user: String,
-    scopes: Vec<String>,
-    created_at: u64,
-    expires_at: u64,
-    make_zone: String,
-    make_token: String,
-    recent_tools: Vec<ToolCall>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct ToolCall {
-    tool: String,
-    scenario_id: u64,
-    at: u64,
-    ok: bool,
-}
-
-fn session() -> &'static Session {
-    static SESSION: OnceLock<Session> = OnceLock::new();
-    SESSION.get_or_init(|| Session {
-        id: "sess_01HZX3Q8WJ4K9V2M7N5P6R8T0Y".into(),
-        client_id: "client_7f3a9c".into(),
-        user: "user@example.com".into(),
-        scopes: vec![
-            "scenarios:read".into(),
-            "scenarios:write".into(),
-            "teams:read".into(),
-        ],
-        created_at: 1_796_300_000,
-        expires_at: 1_796_303_600,
-        make_zone: "eu2.make.com".into(),
-        make_token: "x".repeat(36),
-        recent_tools: (0..56)
-            .map(|i| ToolCall {
-                tool: ["list_scenarios", "run_scenario", "get_scenario"][i % 3].into(),
-                scenario_id: 4_200_000 + i as u64,
-                at: 1_796_300_000 + 30 * i as u64,
-                ok: i % 7 != 0,
-            })
-            .collect(),
-    })
-}
-
-/// About 4 KiB of JSON: the session above, serialised once.
-fn session_json() -> &'static [u8] {
-    static JSON: OnceLock<Vec<u8>> = OnceLock::new();
-    JSON.get_or_init(|| serde_json::to_vec(session()).expect("a session serialises"))
 }
 
 fn main() -> ExitCode {
