@@ -10,6 +10,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::{KeyRing, KeyRingError, MasterKey, MasterKeyError, RotationPolicy};
+use crate::oauth::OAuthSettings;
+use crate::server::ServerSettings;
 use crate::session::StoreSettings;
 
 /// Environment variable holding master keys as `ID:BASE64[,ID:BASE64...]`.
@@ -23,6 +25,10 @@ pub struct Settings {
     pub store: StoreSettings,
     /// Session encryption keys and their rotation.
     pub keys: KeySettings,
+    /// The HTTP server's limits and public URL.
+    pub server: ServerSettings,
+    /// The authorization server.
+    pub oauth: OAuthSettings,
 }
 
 /// Where encryption keys come from and how often data keys rotate.

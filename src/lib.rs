@@ -18,4 +18,6 @@ pub mod config;
 pub mod crypto;
 pub mod harness;
 pub mod make;
+pub mod oauth;
+pub mod server;
 pub mod session;
