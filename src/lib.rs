@@ -18,6 +18,7 @@ pub mod config;
 pub mod crypto;
 pub mod harness;
 pub mod make;
+pub mod mcp;
 pub mod oauth;
 pub mod server;
 pub mod session;

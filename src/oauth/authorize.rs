@@ -10,7 +10,7 @@ use super::authorize_request::{AuthorizeError, AuthorizeRequest, redirect_with};
 use super::consent_page::{consent, error_page};
 use super::error::{ErrorCode, OAuthError};
 use super::params::Params;
-use crate::make::{CredentialKind, MakeCredential, Secret, Zone};
+use crate::make::{CredentialKind, MakeCredential, SecretString, Zone};
 
 /// Longest API token accepted from the form.
 const MAX_API_TOKEN_LEN: usize = 512;
@@ -83,7 +83,7 @@ fn credential_from(params: &Params) -> Result<MakeCredential, &'static str> {
     Ok(MakeCredential {
         zone,
         kind: CredentialKind::ApiToken,
-        secret: Secret::new(token),
+        secret: SecretString::new(token),
     })
 }
 
