@@ -71,7 +71,12 @@ async fn every_tool_answers_in_both_protocol_versions() {
         let teams = ok(&client, "list_teams", json!({ "organization_id": org })).await;
         let team = teams["teams"][0]["id"].as_u64().unwrap();
 
-        let scenarios = ok(&client, "list_scenarios", json!({ "team_id": team, "limit": 2 })).await;
+        let scenarios = ok(
+            &client,
+            "list_scenarios",
+            json!({ "team_id": team, "limit": 2 }),
+        )
+        .await;
         assert_eq!(scenarios["scenarios"].as_array().unwrap().len(), 2);
         let scenario = scenarios["scenarios"][0]["id"].as_u64().unwrap();
         let by_org = ok(&client, "list_scenarios", json!({ "organization_id": org })).await;
@@ -86,7 +91,12 @@ async fn every_tool_answers_in_both_protocol_versions() {
         )
         .await;
         assert!(run["executionId"].as_str().is_some_and(|id| !id.is_empty()));
-        let logs = ok(&client, "get_scenario_logs", json!({ "scenario_id": scenario })).await;
+        let logs = ok(
+            &client,
+            "get_scenario_logs",
+            json!({ "scenario_id": scenario }),
+        )
+        .await;
         assert!(logs["scenarioLogs"].is_array(), "{logs}");
 
         let connections = ok(&client, "list_connections", json!({ "team_id": team })).await;

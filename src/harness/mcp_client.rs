@@ -112,7 +112,9 @@ impl McpClient {
             "capabilities": {},
             "clientInfo": { "name": "mcp-perf-harness", "version": env!("CARGO_PKG_VERSION") },
         });
-        let response = self.post("initialize", &self.message("initialize", params), false).await?;
+        let response = self
+            .post("initialize", &self.message("initialize", params), false)
+            .await?;
         let session_id = response
             .headers()
             .get(SESSION_ID)
@@ -130,13 +132,18 @@ impl McpClient {
 
     /// `tools/call`: the result object (`content`, `isError`).
     pub async fn call_tool(&self, name: &str, arguments: Value) -> Result<Value, McpClientError> {
-        self.request("tools/call", json!({ "name": name, "arguments": arguments }))
-            .await
+        self.request(
+            "tools/call",
+            json!({ "name": name, "arguments": arguments }),
+        )
+        .await
     }
 
     /// Any request in the session: the `result` member of its response.
     pub async fn request(&self, method: &str, params: Value) -> Result<Value, McpClientError> {
-        let response = self.post(method, &self.message(method, params), true).await?;
+        let response = self
+            .post(method, &self.message(method, params), true)
+            .await?;
         read_result(method, response).await
     }
 

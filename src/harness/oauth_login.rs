@@ -57,7 +57,10 @@ pub async fn login(base: &str, consent: &Consent<'_>) -> Result<String, LoginErr
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .map_err(|source| LoginError::Http { step: "client", source })?;
+        .map_err(|source| LoginError::Http {
+            step: "client",
+            source,
+        })?;
     let client_id = register(&http, base).await?;
     let verifier = random_verifier();
 
@@ -72,10 +75,16 @@ async fn register(http: &reqwest::Client, base: &str) -> Result<String, LoginErr
         .json(&body)
         .send()
         .await
-        .map_err(|source| LoginError::Http { step: "register", source })?;
+        .map_err(|source| LoginError::Http {
+            step: "register",
+            source,
+        })?;
 
     let registered = expect_json(response, "register", StatusCode::CREATED).await?;
-    Ok(registered["client_id"].as_str().unwrap_or_default().to_owned())
+    Ok(registered["client_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned())
 }
 
 async fn authorize(
@@ -105,7 +114,10 @@ async fn authorize(
         .form(&form)
         .send()
         .await
-        .map_err(|source| LoginError::Http { step: "authorize", source })?;
+        .map_err(|source| LoginError::Http {
+            step: "authorize",
+            source,
+        })?;
 
     let code = response
         .headers()
@@ -142,10 +154,16 @@ async fn exchange(
         .form(&form)
         .send()
         .await
-        .map_err(|source| LoginError::Http { step: "token", source })?;
+        .map_err(|source| LoginError::Http {
+            step: "token",
+            source,
+        })?;
 
     let tokens = expect_json(response, "token", StatusCode::OK).await?;
-    Ok(tokens["access_token"].as_str().unwrap_or_default().to_owned())
+    Ok(tokens["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned())
 }
 
 async fn expect_json(

@@ -88,6 +88,12 @@ impl BoundedSessionManager {
         self.book().count()
     }
 
+    /// Sessions in rmcp's own map: equal to [`Self::open_sessions`] once
+    /// the reaper has run, which is how a leak in the SDK would show.
+    pub async fn sdk_sessions(&self) -> usize {
+        self.local.sessions.read().await.len()
+    }
+
     /// The limits applied.
     pub fn limits(&self) -> SessionLimits {
         self.limits

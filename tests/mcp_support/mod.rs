@@ -51,9 +51,7 @@ impl McpHarness {
             .expect("server starts");
 
         let http = reqwest::Client::new();
-        let token = login(server.url(), &consent())
-            .await
-            .expect("oauth login");
+        let token = login(server.url(), &consent()).await.expect("oauth login");
         Self {
             mock,
             redis,
