@@ -17,6 +17,13 @@ pub struct MakeSettings {
     /// a mock, a proxy or a test Make.com. Unset, each session's own zone
     /// decides (`https://eu1.make.com/api/v2`, ...).
     pub base_url: Option<String>,
+    /// Requests per minute per organization until its own
+    /// `license.apiLimit` is known.
+    pub rate_limit_per_minute: u32,
+    /// Most requests in flight to one organization.
+    pub max_in_flight_per_org: usize,
+    /// Pooled connections, and so the most requests in flight overall.
+    pub pool_size: usize,
     /// Retries after a failed attempt.
     pub max_retries: u32,
     /// The first retry's backoff; each retry doubles it.
@@ -32,6 +39,9 @@ impl Default for MakeSettings {
         let client = MakeClientConfig::default();
         Self {
             base_url: None,
+            rate_limit_per_minute: client.rate_limit.requests,
+            max_in_flight_per_org: client.max_in_flight_per_org,
+            pool_size: client.pool_size,
             max_retries: client.retry.max_retries,
             retry_base_delay: client.retry.base_delay,
             breaker_cool_down: client.breaker.cool_down,
@@ -51,8 +61,11 @@ impl MakeSettings {
 
         let mut config = MakeClientConfig {
             base_url_override,
+            max_in_flight_per_org: self.max_in_flight_per_org,
+            pool_size: self.pool_size,
             ..MakeClientConfig::default()
         };
+        config.rate_limit.requests = self.rate_limit_per_minute;
         config.retry.max_retries = self.max_retries;
         config.retry.base_delay = self.retry_base_delay;
         config.retry.max_delay = config.retry.max_delay.max(self.retry_base_delay);
