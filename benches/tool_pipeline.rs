@@ -73,7 +73,7 @@ impl Rig {
             runtime,
             mock,
             _redis: redis,
-            servers: servers,
+            servers,
             http,
             stateful,
             stateless,

@@ -33,6 +33,12 @@ pub enum SessionBoundError {
     Local(#[from] LocalSessionManagerError),
 }
 
+/// How long a finished response stream is kept for a client that resumes
+/// it (`Last-Event-ID`). rmcp keeps each for 60 s; at thousands of calls a
+/// second that held hundreds of megabytes in the tool pipeline bench, and a
+/// client resumes a lost stream within seconds if ever.
+const COMPLETED_STREAM_TTL: Duration = Duration::from_secs(5);
+
 /// The limits applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionLimits {
@@ -72,6 +78,7 @@ impl BoundedSessionManager {
         // The SDK's own idle exit stays as a second net, a little later
         // than ours, so ours is the one that acts and is tested.
         config.keep_alive = Some(limits.idle_timeout + limits.idle_timeout / 2);
+        config.completed_cache_ttl = COMPLETED_STREAM_TTL;
         local.session_config = config;
 
         let manager = Arc::new(Self {

@@ -85,19 +85,18 @@ pub async fn check_bearer(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let metadata = policy.server.resource_metadata_url();
     let session = match bearer_token(&request) {
         Ok(token) => policy.server.authenticate(token).await,
         Err(error) => Err(error),
     };
     let session = match session {
         Ok(session) => session,
-        Err(error) => return challenge(&error, &metadata),
+        Err(error) => return challenge(&error, &policy.server.resource_metadata_url()),
     };
 
     if !session.has_scopes(policy.scopes.iter().map(String::as_str)) {
         let error = BearerError::InsufficientScope(policy.scopes.join(" "));
-        return challenge(&error, &metadata);
+        return challenge(&error, &policy.server.resource_metadata_url());
     }
     request.extensions_mut().insert(Authenticated(session));
     next.run(request).await

@@ -191,7 +191,8 @@ impl AuthorizationServer {
         scopes: &[String],
     ) -> Result<TokenResponse, OAuthError> {
         let (pair, access, _) = self.save_new_pair(grant, scopes).await?;
-        let family_ttl = std::time::Duration::from_secs(grant.expires_at - unix_now());
+        let family_ttl =
+            std::time::Duration::from_secs(grant.expires_at.saturating_sub(unix_now()));
         let grace = self.settings().refresh_grace;
 
         match self

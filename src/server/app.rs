@@ -1,7 +1,7 @@
 //! The router and its middleware stack.
 //!
 //! Outermost first: tracing (with the route template, never the URI, whose
-//! query may carry a code or state), response compression, the body limit
+//! query may carry a code or state), CORS, response compression, the body limit
 //! (413), the RateLimit headers, the per-IP rate limit (429), and the
 //! request timeout (408).
 //! Limits on the request head (size, read timeout) and idle keep-alive live
@@ -11,12 +11,13 @@
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, MatchedPath};
-use axum::http::{Request, StatusCode};
+use axum::http::{HeaderName, Method, Request, StatusCode, header};
 use axum::middleware::{from_fn_with_state, map_response_with_state};
 use axum::routing::get;
 use tower::ServiceBuilder;
 use tower_governor::GovernorLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -60,6 +61,7 @@ pub fn with_middleware(routes: Router, settings: &ServerSettings) -> Router {
     routes.layer(
         ServiceBuilder::new()
             .layer(trace)
+            .layer(cors())
             .layer(CompressionLayer::new())
             .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
             .layer(DefaultBodyLimit::disable())
@@ -70,6 +72,29 @@ pub fn with_middleware(routes: Router, settings: &ServerSettings) -> Router {
                 settings.request_timeout,
             )),
     )
+}
+
+/// Browser-based MCP clients (the MCP Inspector, web apps) call discovery,
+/// registration, the token endpoint and `/mcp` from another origin. Any
+/// origin may, without cookies: every credential here travels in a header
+/// or a form field the caller must already hold, so CORS protects nothing
+/// and only gets in the way. `WWW-Authenticate` is exposed so a browser
+/// client can find the resource metadata after a 401.
+fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST, Method::DELETE])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static("mcp-protocol-version"),
+            HeaderName::from_static("mcp-session-id"),
+        ])
+        .expose_headers([
+            header::WWW_AUTHENTICATE,
+            header::RETRY_AFTER,
+            HeaderName::from_static("mcp-session-id"),
+        ])
 }
 
 /// One span per request: method and route template, nothing secret.
