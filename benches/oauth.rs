@@ -29,7 +29,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use mcp_perf::config::Settings;
 use mcp_perf::crypto::KeyRing;
 use mcp_perf::harness::redis::RedisInstance;
-use mcp_perf::make::{CredentialKind, MakeCredential, Secret, Zone};
+use mcp_perf::make::{CredentialKind, MakeCredential, SecretString, Zone};
 use mcp_perf::oauth::code::CodeGrant;
 use mcp_perf::oauth::family::{FamilyGrant, IssuedPair};
 use mcp_perf::oauth::{AuthorizationServer, CodeChallenge, OpaqueToken, Params};
@@ -238,7 +238,7 @@ fn credential() -> MakeCredential {
     MakeCredential {
         zone: Zone::Eu1,
         kind: CredentialKind::ApiToken,
-        secret: Secret::new("make-api-token-0123456789"),
+        secret: SecretString::new("make-api-token-0123456789"),
     }
 }
 
