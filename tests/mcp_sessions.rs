@@ -138,3 +138,35 @@ async fn deleted_sessions_leave_no_trace_and_answer_404() {
         other => panic!("expected 404, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn stopping_the_server_ends_sessions_and_open_streams() {
+    let h = McpHarness::start().await;
+    let sessions = h.server.mcp().sessions().unwrap().clone();
+    let client = connect(&h).await.unwrap();
+
+    // A client holding the server-to-client SSE stream open (GET).
+    let stream = h
+        .http
+        .get(h.mcp_url())
+        .bearer_auth(&h.token)
+        .header("accept", "text/event-stream")
+        .header("mcp-session-id", client.session_id().unwrap())
+        .header("mcp-protocol-version", "2025-06-18")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+
+    let McpHarness { server, .. } = h;
+    tokio::time::timeout(Duration::from_secs(20), server.stop())
+        .await
+        .expect("shutdown waited on the open stream");
+    // The stream ends rather than hanging.
+    tokio::time::timeout(Duration::from_secs(20), stream.bytes())
+        .await
+        .expect("the sse stream did not end")
+        .ok();
+    let sessions_ = sessions.clone();
+    assert!(eventually(async || sessions_.sdk_sessions().await == 0).await);
+}

@@ -26,6 +26,7 @@ const SESSION_HEADER: &str = "mcp-session-id";
 pub struct McpEndpoint {
     router: Router,
     sessions: Option<Arc<BoundedSessionManager>>,
+    cancel: Box<dyn Fn() + Send + Sync>,
 }
 
 impl McpEndpoint {
@@ -35,6 +36,8 @@ impl McpEndpoint {
     pub fn new(tools: MakeTools, settings: &McpSettings, allowed_hosts: &[String]) -> Self {
         let mut config = StreamableHttpServerConfig::default();
         config.allowed_hosts.extend(allowed_hosts.iter().cloned());
+        let token = config.cancellation_token.clone();
+        let cancel = Box::new(move || token.cancel());
 
         if !settings.stateful {
             let config = config
@@ -49,6 +52,7 @@ impl McpEndpoint {
             return Self {
                 router,
                 sessions: None,
+                cancel,
             };
         }
 
@@ -64,7 +68,14 @@ impl McpEndpoint {
         Self {
             router,
             sessions: Some(sessions),
+            cancel,
         }
+    }
+
+    /// Ends every MCP session and open SSE stream, so a graceful shutdown
+    /// does not wait for clients that hold a stream open.
+    pub fn shutdown(&self) {
+        (self.cancel)();
     }
 
     /// The MCP sessions, when stateful: their count and limits.

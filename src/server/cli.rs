@@ -108,13 +108,12 @@ async fn run_async(args: ServeArgs) -> anyhow::Result<()> {
 
     println!("{addr}");
     tracing::info!(%addr, issuer = %public_url, mcp = %format!("{public_url}/mcp"), "listening");
-    serve(
-        listener,
-        assembled.router,
-        &settings.server,
-        shutdown_signal(),
-    )
-    .await;
+    let mcp = assembled.mcp;
+    let signal = async {
+        shutdown_signal().await;
+        mcp.shutdown();
+    };
+    serve(listener, assembled.router, &settings.server, signal).await;
     tracing::info!("stopped");
     Ok(())
 }

@@ -119,6 +119,7 @@ impl RunningServer {
 
     /// Stops accepting, lets open requests finish, and waits.
     pub async fn stop(mut self) {
+        self.mcp.shutdown();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -130,6 +131,7 @@ impl RunningServer {
 
 impl Drop for RunningServer {
     fn drop(&mut self) {
+        self.mcp.shutdown();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
