@@ -29,9 +29,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use mcp_perf::config::Settings;
 use mcp_perf::crypto::KeyRing;
 use mcp_perf::harness::redis::RedisInstance;
-use mcp_perf::make::{CredentialKind, MakeCredential, SecretString, Zone};
+use mcp_perf::make::{MakeCredential, Zone};
 use mcp_perf::oauth::code::CodeGrant;
-use mcp_perf::oauth::family::{FamilyGrant, IssuedPair};
+use mcp_perf::oauth::family::{FamilyGrant, IssuedPair, RefreshLookup, Rotation};
 use mcp_perf::oauth::{AuthorizationServer, CodeChallenge, OpaqueToken, Params};
 use mcp_perf::server::RunningServer;
 use mcp_perf::session::{Session, SessionCodec, TokenHash, unix_now};
@@ -55,9 +55,7 @@ struct Bed {
 
 impl Bed {
     async fn start() -> Self {
-        let redis = RedisInstance::start()
-            .await
-            .expect("the oauth bench needs Redis; see README 'How Redis is found'");
+        let redis = mcp_perf::harness::bench::redis().await;
         let keys = Arc::new(KeyRing::ephemeral());
         let mut settings = Settings::default();
         settings.server.rate_limit_per_minute = u32::MAX;
@@ -235,11 +233,7 @@ fn serde_urlencoded<V: AsRef<str>>(pairs: &[(&str, V)]) -> String {
 }
 
 fn credential() -> MakeCredential {
-    MakeCredential {
-        zone: Zone::Eu1,
-        kind: CredentialKind::ApiToken,
-        secret: SecretString::new("make-api-token-0123456789"),
-    }
+    MakeCredential::api_token(Zone::Eu1, "make-api-token-0123456789")
 }
 
 /// Runs `iters` awaits of `step` inside one `block_on`, timing only them.
@@ -265,6 +259,7 @@ fn http_flows(c: &mut Criterion) {
     let whoami_uncached = format!("http://{}/mcp/whoami", bed.uncached.addr());
 
     paired_ratio(&runtime, &bed, &healthz, &whoami);
+    paired_split(&runtime, &bed);
 
     let mut group = c.benchmark_group("oauth");
     group.bench_function("healthz", |b| {
@@ -356,90 +351,257 @@ fn split(c: &mut Criterion, runtime: &Runtime, bed: &Bed) {
     group.finish();
 }
 
-/// The crypto each flow does, in the same amounts and sizes, without I/O.
-fn crypto(group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>) {
-    let keys = KeyRing::ephemeral();
-    let codec = SessionCodec::default();
-    let now = unix_now();
-    let challenge = CodeChallenge::of_verifier(VERIFIER);
-    let code_grant = CodeGrant {
+/// The crypto each flow does, in the same amounts and sizes, without I/O:
+/// token generation, SHA-256, PKCE, serialization and AES-GCM.
+struct CryptoFixture {
+    keys: KeyRing,
+    codec: SessionCodec,
+    code_grant: CodeGrant,
+    family: FamilyGrant,
+    sealed_family: Vec<u8>,
+}
+
+impl CryptoFixture {
+    fn new() -> Self {
+        let keys = KeyRing::ephemeral();
+        let code_grant = code_grant();
+        let family = family_grant(&code_grant);
+        let sealed_family = keys.seal(b"of:family", &postcard::to_allocvec(&family).unwrap());
+        Self {
+            keys,
+            codec: SessionCodec::default(),
+            code_grant,
+            family,
+            sealed_family,
+        }
+    }
+
+    fn sealed_session(&self, access: &TokenHash) -> Vec<u8> {
+        let plaintext = self.codec.encode(&session_of(&self.family)).unwrap();
+        self.keys.seal(access.to_hex().as_bytes(), &plaintext)
+    }
+
+    /// Consent and exchange: seal and open the code, verify PKCE, mint four
+    /// tokens, seal the session and the family.
+    fn authorize(&self) -> impl Sized {
+        let code = OpaqueToken::generate();
+        let grant = postcard::to_allocvec(&self.code_grant).unwrap();
+        let sealed = self.keys.seal(code.hash().as_bytes(), &grant);
+        let opened = self.keys.open(code.hash().as_bytes(), &sealed).unwrap();
+        let grant: CodeGrant = postcard::from_bytes(&opened).unwrap();
+        grant.challenge.verify(VERIFIER).unwrap();
+
+        let (access, refresh, family_id) = (
+            OpaqueToken::generate(),
+            OpaqueToken::generate(),
+            OpaqueToken::generate(),
+        );
+        let family = postcard::to_allocvec(&self.family).unwrap();
+        let sealed_family = self.keys.seal(family_id.expose().as_bytes(), &family);
+        (
+            self.sealed_session(&access.hash()),
+            sealed_family,
+            refresh.hash(),
+        )
+    }
+
+    /// Rotation: hash the old token, open the family, mint two tokens, seal
+    /// the session and the grace pair.
+    fn refresh(&self) -> impl Sized {
+        let old = OpaqueToken::from_wire(VERIFIER).hash();
+        let opened = self.keys.open(b"of:family", &self.sealed_family).unwrap();
+        let family: FamilyGrant = postcard::from_bytes(&opened).unwrap();
+        let (access, refresh) = (OpaqueToken::generate(), OpaqueToken::generate());
+        let pair = pair_of(&family, &access, &refresh);
+        let pair = postcard::to_allocvec(&pair).unwrap();
+        let grace = self.keys.seal(old.to_hex().as_bytes(), &pair);
+        (self.sealed_session(&access.hash()), grace, refresh.hash())
+    }
+}
+
+fn code_grant() -> CodeGrant {
+    CodeGrant {
         client_id: "mcp-0123456789abcdefghijkl".into(),
         redirect_uri: REDIRECT_URI.into(),
-        challenge: challenge.clone(),
+        challenge: CodeChallenge::of_verifier(VERIFIER),
         scopes: vec!["scenarios:read".into()],
         resource: "http://127.0.0.1:8080/mcp".into(),
         user_id: "make-0123456789abcdef01234567".into(),
         credential: credential(),
-        expires_at: now + 60,
-    };
-    let family = FamilyGrant {
-        client_id: code_grant.client_id.clone(),
-        user_id: code_grant.user_id.clone(),
-        scopes: code_grant.scopes.clone(),
-        resource: code_grant.resource.clone(),
+        expires_at: unix_now() + 60,
+    }
+}
+
+fn family_grant(code: &CodeGrant) -> FamilyGrant {
+    FamilyGrant {
+        client_id: code.client_id.clone(),
+        user_id: code.user_id.clone(),
+        scopes: code.scopes.clone(),
+        resource: code.resource.clone(),
         credential: credential(),
+        expires_at: unix_now() + 3600,
+    }
+}
+
+fn session_of(family: &FamilyGrant) -> Session {
+    let now = unix_now();
+    Session {
+        user_id: family.user_id.clone(),
+        client_id: family.client_id.clone(),
+        scopes: family.scopes.clone(),
+        audience: family.resource.clone(),
+        credential: credential(),
+        created_at: now,
         expires_at: now + 3600,
-    };
-    let session = |access: &TokenHash| -> Vec<u8> {
-        let session = Session {
-            user_id: family.user_id.clone(),
-            client_id: family.client_id.clone(),
-            scopes: family.scopes.clone(),
-            audience: family.resource.clone(),
-            credential: credential(),
-            created_at: now,
-            expires_at: now + 3600,
-            last_activity: now,
-            metadata: [("client".to_string(), family.client_id.clone())].into(),
+        last_activity: now,
+        metadata: [("client".to_string(), family.client_id.clone())].into(),
+    }
+}
+
+fn pair_of(family: &FamilyGrant, access: &OpaqueToken, refresh: &OpaqueToken) -> IssuedPair {
+    IssuedPair {
+        access_token: access.expose().into(),
+        refresh_token: refresh.expose().into(),
+        access_expires_at: unix_now() + 3600,
+        scope: family.scopes.join(" "),
+        client_id: family.client_id.clone(),
+    }
+}
+
+fn crypto(group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>) {
+    let fixture = CryptoFixture::new();
+    group.bench_function("authorize_crypto", |b| b.iter(|| fixture.authorize()));
+    group.bench_function("refresh_crypto", |b| b.iter(|| fixture.refresh()));
+}
+
+/// The Redis calls of each flow, made directly on the stores: authorize
+/// does four round trips (store the code, redeem it, save the session,
+/// create the family), a refresh three (look up, save, swap).
+struct StoreSteps {
+    oauth: AuthorizationServer,
+    code_grant: CodeGrant,
+    family: String,
+    refresh: OpaqueToken,
+}
+
+impl StoreSteps {
+    async fn new(oauth: &AuthorizationServer) -> Self {
+        let mut steps = Self {
+            oauth: oauth.clone(),
+            code_grant: code_grant(),
+            family: String::new(),
+            refresh: OpaqueToken::generate(),
         };
-        let plaintext = codec.encode(&session).unwrap();
-        keys.seal(access.to_hex().as_bytes(), &plaintext)
-    };
+        steps.authorize().await;
+        steps
+    }
 
-    group.bench_function("authorize_crypto", |b| {
-        b.iter(|| {
-            let code = OpaqueToken::generate();
-            let sealed = keys.seal(b"oc:code", &postcard::to_allocvec(&code_grant).unwrap());
-            let _ = code.hash();
-            let opened = keys.open(b"oc:code", &sealed).unwrap();
-            let grant: CodeGrant = postcard::from_bytes(&opened).unwrap();
-            grant.challenge.verify(VERIFIER).unwrap();
-            let (access, refresh, family_id) = (
-                OpaqueToken::generate(),
-                OpaqueToken::generate(),
-                OpaqueToken::generate(),
-            );
-            let sealed_session = session(&access.hash());
-            let sealed_family = keys.seal(
-                family_id.expose().as_bytes(),
-                &postcard::to_allocvec(&family).unwrap(),
-            );
-            (sealed_session, sealed_family, refresh.hash())
-        })
+    async fn authorize(&mut self) {
+        let grants = self.oauth.grants();
+        let code = grants
+            .issue_code(&self.code_grant, Duration::from_secs(60))
+            .await
+            .unwrap();
+        let family = OpaqueToken::generate();
+        grants.redeem_code(&code, family.expose()).await.unwrap();
+
+        let family_grant = family_grant(&self.code_grant);
+        let (access, refresh) = (OpaqueToken::generate(), OpaqueToken::generate());
+        let session = session_of(&family_grant);
+        self.oauth
+            .sessions()
+            .save(&access.hash(), &session)
+            .await
+            .unwrap();
+        let ttl = Duration::from_secs(3600);
+        let created = grants
+            .create_family(
+                family.expose(),
+                &family_grant,
+                &refresh.hash(),
+                &access.hash(),
+                ttl,
+            )
+            .await
+            .unwrap();
+        assert!(created);
+        (self.family, self.refresh) = (family.expose().to_string(), refresh);
+    }
+
+    async fn refresh(&mut self) {
+        let grants = self.oauth.grants();
+        let old = self.refresh.hash();
+        let RefreshLookup::Current { family, grant } = grants.lookup_refresh(&old).await.unwrap()
+        else {
+            panic!("the store-only family was not current");
+        };
+
+        let (access, refresh) = (OpaqueToken::generate(), OpaqueToken::generate());
+        let session = session_of(&grant);
+        self.oauth
+            .sessions()
+            .save(&access.hash(), &session)
+            .await
+            .unwrap();
+        let pair = pair_of(&grant, &access, &refresh);
+        let ttl = Duration::from_secs(3600);
+        let rotation = grants.rotate(&family, &old, &pair, ttl, ttl).await.unwrap();
+        assert!(matches!(rotation, Rotation::Rotated));
+        self.refresh = refresh;
+    }
+}
+
+/// Runs each flow whole over HTTP, on the server value, as its Redis calls
+/// alone, and as its crypto alone, interleaved round by round so all four
+/// see the same machine load, and prints medians and the split:
+/// HTTP = HTTP total - service; Redis ~ store calls - crypto; crypto;
+/// the rest of the service is bookkeeping.
+fn paired_split(runtime: &Runtime, bed: &Bed) {
+    const ROUNDS: usize = 300;
+    let fixture = CryptoFixture::new();
+    let mut times: [Vec<Duration>; 8] = Default::default();
+
+    runtime.block_on(async {
+        let mut store = StoreSteps::new(bed.oauth()).await;
+        for _ in 0..ROUNDS {
+            times[0].push(elapsed(bed.authorize()).await);
+            times[1].push(elapsed(bed.authorize_service()).await);
+            times[2].push(elapsed(store.authorize()).await);
+            times[3].push(elapsed(async { drop(fixture.authorize()) }).await);
+            times[4].push(elapsed(bed.refresh()).await);
+            times[5].push(elapsed(bed.refresh_service()).await);
+            times[6].push(elapsed(store.refresh()).await);
+            times[7].push(elapsed(async { drop(fixture.refresh()) }).await);
+        }
     });
 
-    let sealed_family = keys.seal(b"of:family", &postcard::to_allocvec(&family).unwrap());
-    group.bench_function("refresh_crypto", |b| {
-        b.iter(|| {
-            let old = OpaqueToken::from_wire(VERIFIER).hash();
-            let opened = keys.open(b"of:family", &sealed_family).unwrap();
-            let family: FamilyGrant = postcard::from_bytes(&opened).unwrap();
-            let (access, refresh) = (OpaqueToken::generate(), OpaqueToken::generate());
-            let sealed_session = session(&access.hash());
-            let pair = IssuedPair {
-                access_token: access.expose().into(),
-                refresh_token: refresh.expose().into(),
-                access_expires_at: now + 3600,
-                scope: family.scopes.join(" "),
-                client_id: family.client_id,
-            };
-            let grace = keys.seal(
-                old.to_hex().as_bytes(),
-                &postcard::to_allocvec(&pair).unwrap(),
-            );
-            (sealed_session, grace, refresh.hash())
-        })
-    });
+    let medians: Vec<f64> = times
+        .iter_mut()
+        .map(|samples| median_micros(samples))
+        .collect();
+    eprintln!("split over {ROUNDS} interleaved rounds (medians, µs):");
+    eprintln!("flow       total  service  store  crypto |  HTTP  Redis  crypto  rest");
+    for (flow, m) in [("authorize", &medians[0..4]), ("refresh", &medians[4..8])] {
+        let (total, service, store, crypto) = (m[0], m[1], m[2], m[3]);
+        let redis = (store - crypto).max(0.0);
+        eprintln!(
+            "{flow:<9} {total:6.0} {service:8.0} {store:6.0} {crypto:7.1} | {:5.0} {redis:6.0} \
+             {crypto:7.1} {:5.0}",
+            total - service,
+            (service - redis - crypto).max(0.0),
+        );
+    }
+}
+
+async fn elapsed(work: impl Future) -> Duration {
+    let start = Instant::now();
+    work.await;
+    start.elapsed()
+}
+
+fn median_micros(samples: &mut [Duration]) -> f64 {
+    samples.sort();
+    samples[samples.len() / 2].as_secs_f64() * 1e6
 }
 
 /// One thread for client, server and Redis driver: no cross-thread wake-ups

@@ -152,3 +152,33 @@ async fn responses_are_compressed_when_asked() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-encoding"], "gzip");
 }
+
+#[tokio::test]
+async fn browser_clients_may_call_from_another_origin() {
+    let h = Harness::start().await;
+
+    let preflight = h
+        .http
+        .request(reqwest::Method::OPTIONS, h.url("/token"))
+        .header("origin", "http://localhost:6274")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    assert_eq!(preflight.headers()["access-control-allow-origin"], "*");
+
+    let unauthorized = h
+        .http
+        .get(h.url("/mcp/whoami"))
+        .header("origin", "http://localhost:6274")
+        .send()
+        .await
+        .unwrap();
+    let exposed = unauthorized.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(exposed.contains("www-authenticate"), "{exposed}");
+}

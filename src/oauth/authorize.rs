@@ -10,7 +10,7 @@ use super::authorize_request::{AuthorizeError, AuthorizeRequest, redirect_with};
 use super::consent_page::{consent, error_page};
 use super::error::{ErrorCode, OAuthError};
 use super::params::Params;
-use crate::make::{CredentialKind, MakeCredential, SecretString, Zone};
+use crate::make::{MakeCredential, Zone};
 
 /// Longest API token accepted from the form.
 const MAX_API_TOKEN_LEN: usize = 512;
@@ -68,23 +68,16 @@ pub async fn submit_consent(State(server): State<AuthorizationServer>, body: Str
 
 /// The Make.com credential the user typed.
 fn credential_from(params: &Params) -> Result<MakeCredential, &'static str> {
-    let zone = match params.get("zone") {
-        Some("eu1") => Zone::Eu1,
-        Some("eu2") => Zone::Eu2,
-        Some("us1") => Zone::Us1,
-        Some("us2") => Zone::Us2,
-        _ => return Err("choose the zone of your Make.com account"),
-    };
+    let zone: Zone = params
+        .get("zone")
+        .and_then(|zone| zone.parse().ok())
+        .ok_or("choose the zone of your Make.com account")?;
     let token = params.get("api_token").map(str::trim).unwrap_or_default();
     let printable = token.chars().all(|c| c.is_ascii_graphic());
     if token.is_empty() || token.len() > MAX_API_TOKEN_LEN || !printable {
         return Err("enter a Make.com API token");
     }
-    Ok(MakeCredential {
-        zone,
-        kind: CredentialKind::ApiToken,
-        secret: SecretString::new(token),
-    })
+    Ok(MakeCredential::api_token(zone, token))
 }
 
 fn authorize_error(issuer: &str, error: AuthorizeError) -> Response {

@@ -3,6 +3,10 @@
 //!
 //! A client record never changes after registration, so this process keeps
 //! the ones it has read in a small in-memory cache.
+//!
+//! Registered clients never expire yet: an open registration endpoint lets
+//! anyone grow the client keys without bound. A TTL refreshed on use, or a
+//! registration rate limit tighter than the global one, would close that.
 
 use std::collections::HashMap;
 use std::net::IpAddr;

@@ -8,6 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::authorize_request::AuthorizeRequest;
+use crate::make::Zone;
 
 /// Security headers for both pages.
 fn secured(status: StatusCode, html: String) -> Response {
@@ -72,9 +73,7 @@ pub fn consent(request: &AuthorizeRequest, problem: Option<&str>) -> Response {
 {problem}
 <form method="post" action="/authorize">
 {hidden}<label>Zone <select name="zone">
-<option value="eu1">eu1.make.com</option><option value="eu2">eu2.make.com</option>
-<option value="us1">us1.make.com</option><option value="us2">us2.make.com</option>
-</select></label>
+{zones}</select></label>
 <label>API token <input type="password" name="api_token" autocomplete="off" required></label>
 <button name="decision" value="approve">Allow</button>
 <button name="decision" value="deny" formnovalidate>Deny</button>
@@ -83,8 +82,23 @@ pub fn consent(request: &AuthorizeRequest, problem: Option<&str>) -> Response {
 "#,
             client = escape(client),
             scopes = escape(&request.scopes.join(", ")),
+            zones = zone_options(),
         ),
     )
+}
+
+/// One option per Make.com zone, by host name.
+fn zone_options() -> String {
+    Zone::ALL
+        .iter()
+        .map(|zone| {
+            format!(
+                "<option value=\"{}\">{}</option>\n",
+                zone.name(),
+                zone.host()
+            )
+        })
+        .collect()
 }
 
 /// A page for errors that must not redirect.

@@ -8,6 +8,11 @@
 //! callers get the same tokens and neither looks like a replay. A rotated
 //! token presented after the grace window is a replay: the whole family is
 //! revoked (RFC 9700 section 4.14.2).
+//!
+//! The grace pair is the one place where tokens themselves, not their
+//! hashes, are kept: sealed with the key ring, for the grace window only.
+//! The set of a family's access token hashes only grows (expired ones are
+//! removed when the family is), about one entry per refresh.
 
 use std::sync::LazyLock;
 use std::time::Duration;

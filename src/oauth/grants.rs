@@ -46,6 +46,10 @@ impl TokenResponse {
 
 /// A stable, non-secret user id for a Make.com credential: the same token
 /// in the same zone is the same user, so `revoke_user` finds all of them.
+///
+/// A plain SHA-256 is enough while Make.com tokens are long random strings;
+/// should short or guessable secrets appear, this must become an HMAC with
+/// a server key so the id cannot be used to test guesses.
 pub fn user_id_of(credential: &MakeCredential) -> String {
     let zone = serde_json::to_string(&credential.zone).unwrap_or_default();
     let digest = TokenHash::of(&format!("{zone}:{}", credential.secret.expose()));

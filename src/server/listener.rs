@@ -7,6 +7,10 @@
 //! also counts the wait for the next request; here a connection that has
 //! served a request and sat idle for `keep_alive` is closed gracefully,
 //! while a new connection gets the full header read timeout.
+//!
+//! Only HTTP/1.1 is served: MCP clients speak it, and HTTP/2 without TLS
+//! (h2c) would need hyper-util's auto builder and the same limits set on
+//! its HTTP/2 side.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;

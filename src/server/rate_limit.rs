@@ -5,6 +5,11 @@
 //! `x-ratelimit-*` headers. [`standard_headers`] rewrites them into
 //! `RateLimit-Policy` and `RateLimit` (draft-ietf-httpapi-ratelimit-headers,
 //! structured field form) so clients need not know the crate.
+//!
+//! The key is the peer address: behind a reverse proxy every client shares
+//! the proxy's IP. Such deployments need a key from `Forwarded`, trusted
+//! only when it comes from the proxy (tower_governor's `SmartIpKeyExtractor`
+//! trusts any sender, so it is not used).
 
 use std::sync::Arc;
 use std::time::Duration;
