@@ -1,6 +1,13 @@
 //! `/mcp`: rmcp's Streamable HTTP service over [`MakeTools`], stateful
 //! (bounded sessions) or stateless, as an axum router to mount behind the
 //! bearer check.
+//!
+//! An MCP session id is not bound to the OAuth user who opened it: another
+//! valid token may send requests on it. That exposes nothing, since every
+//! call runs with the credential of the token that carried it
+//! ([`super::caller`]), but binding the two would stop a stolen session id
+//! from being used to close someone else's session; it needs the session's
+//! owner recorded at `initialize` and checked in a layer before rmcp.
 
 use std::sync::Arc;
 
