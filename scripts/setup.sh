@@ -41,3 +41,7 @@ elif ! timeout 10 docker info >/dev/null 2>&1; then
 else
     scripts/build-redis-image.sh
 fi
+
+# The official Python MCP SDK for the interop test.
+scripts/setup-python-mcp.sh >/dev/null
+echo "setup: python mcp sdk present (target/mcp-interop-venv)"

@@ -10,6 +10,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::{KeyRing, KeyRingError, MasterKey, MasterKeyError, RotationPolicy};
+use crate::make::MakeSettings;
+use crate::mcp::McpSettings;
 use crate::oauth::OAuthSettings;
 use crate::server::ServerSettings;
 use crate::session::StoreSettings;
@@ -29,6 +31,10 @@ pub struct Settings {
     pub server: ServerSettings,
     /// The authorization server.
     pub oauth: OAuthSettings,
+    /// The MCP transport: sessions and their bounds.
+    pub mcp: McpSettings,
+    /// Where Make.com calls go.
+    pub make: MakeSettings,
 }
 
 /// Where encryption keys come from and how often data keys rotate.

@@ -19,6 +19,7 @@ pub mod crypto;
 pub mod gate;
 pub mod harness;
 pub mod make;
+pub mod mcp;
 pub mod oauth;
 pub mod server;
 pub mod session;

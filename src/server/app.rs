@@ -28,19 +28,20 @@ use super::settings::ServerSettings;
 use super::whoami::whoami;
 use crate::oauth::{AuthorizationServer, BearerPolicy, check_bearer, routes};
 
-/// The scope `/mcp` routes need until the MCP transport brings its own.
+/// The scope every `/mcp` request needs.
 pub const MCP_SCOPE: &str = "scenarios:read";
 
 /// The whole application: OAuth endpoints, `/healthz`, and the protected
-/// `/mcp` routes, behind the middleware stack.
-pub fn app(server: AuthorizationServer, settings: &ServerSettings) -> Router {
-    let protected =
-        Router::new()
-            .route("/mcp/whoami", get(whoami))
-            .route_layer(from_fn_with_state(
-                BearerPolicy::new(server.clone(), &[MCP_SCOPE]),
-                check_bearer,
-            ));
+/// `/mcp` routes (`mcp`, the MCP endpoint, and `/mcp/whoami`), behind the
+/// middleware stack.
+pub fn app(server: AuthorizationServer, settings: &ServerSettings, mcp: Router) -> Router {
+    let protected = Router::new()
+        .route("/mcp/whoami", get(whoami))
+        .merge(mcp)
+        .route_layer(from_fn_with_state(
+            BearerPolicy::new(server.clone(), &[MCP_SCOPE]),
+            check_bearer,
+        ));
 
     let routes = Router::new()
         .route("/healthz", get(healthz))

@@ -8,18 +8,36 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use super::app::app;
+use super::assemble::assemble;
 use super::listener::serve;
 use crate::config::Settings;
 use crate::crypto::KeyRing;
+use crate::make::{MakeClient, MakeError};
+use crate::mcp::McpEndpoint;
 use crate::oauth::AuthorizationServer;
 use crate::session::{RedisSessionStore, StoreError};
+
+/// Why the server did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum LaunchError {
+    /// The session store could not be reached.
+    #[error("server start: {0}")]
+    Store(#[from] StoreError),
+    /// The Make.com client settings are invalid.
+    #[error("server start: {0}")]
+    Make(#[from] MakeError),
+    /// The listener has no local address.
+    #[error("server start: listener address: {0}")]
+    Listener(#[source] std::io::Error),
+}
 
 /// A server running on a tokio task; dropping it stops the server.
 pub struct RunningServer {
     addr: SocketAddr,
     url: String,
     oauth: AuthorizationServer,
+    mcp: McpEndpoint,
+    make: MakeClient,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -34,12 +52,8 @@ impl RunningServer {
         redis_url: &str,
         keys: Arc<KeyRing>,
         settings: &Settings,
-    ) -> Result<Self, StoreError> {
-        let addr = listener.local_addr().map_err(|error| StoreError::Redis {
-            addr: "listener".into(),
-            operation: "local address",
-            source: error.into(),
-        })?;
+    ) -> Result<Self, LaunchError> {
+        let addr = listener.local_addr().map_err(LaunchError::Listener)?;
         let url = settings
             .server
             .public_url
@@ -54,7 +68,8 @@ impl RunningServer {
             settings.oauth.clone(),
             &url,
         );
-        let router = app(oauth.clone(), &settings.server);
+        let assembled = assemble(oauth.clone(), settings, &url)?;
+        let router = assembled.router;
 
         let (stop, stopped) = oneshot::channel::<()>();
         let server_settings = settings.server.clone();
@@ -69,6 +84,8 @@ impl RunningServer {
             addr,
             url: url.trim_end_matches('/').to_string(),
             oauth,
+            mcp: assembled.mcp,
+            make: assembled.make,
             stop: Some(stop),
             task: Some(task),
         })
@@ -90,8 +107,19 @@ impl RunningServer {
         &self.oauth
     }
 
+    /// The MCP endpoint: its session count and limits.
+    pub fn mcp(&self) -> &McpEndpoint {
+        &self.mcp
+    }
+
+    /// The Make.com client the tools call: its breaker and limiter state.
+    pub fn make(&self) -> &MakeClient {
+        &self.make
+    }
+
     /// Stops accepting, lets open requests finish, and waits.
     pub async fn stop(mut self) {
+        self.mcp.shutdown();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -103,6 +131,7 @@ impl RunningServer {
 
 impl Drop for RunningServer {
     fn drop(&mut self) {
+        self.mcp.shutdown();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
