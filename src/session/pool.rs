@@ -13,6 +13,8 @@ use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
 use redis::{Cmd, Pipeline, RedisFuture, Value};
 use serde::{Deserialize, Serialize};
 
+use super::error::StoreError;
+
 /// Which connection strategy a store uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -171,6 +173,34 @@ impl RedisPool {
                     .await
                     .map(RedisConnection::Unpooled)
             }
+        }
+    }
+
+    /// Runs one request on a connection from this pool, bounded by the
+    /// acquire timeout, and names the operation and server when it fails.
+    pub async fn query<T, F>(
+        &self,
+        operation: &'static str,
+        request: impl FnOnce(RedisConnection) -> F,
+    ) -> Result<T, StoreError>
+    where
+        F: Future<Output = redis::RedisResult<T>>,
+    {
+        let connection = self.get().await?;
+        let addr = || self.addr.clone();
+
+        match tokio::time::timeout(self.acquire_timeout, request(connection)).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(source)) => Err(StoreError::Redis {
+                addr: addr(),
+                operation,
+                source,
+            }),
+            Err(_) => Err(StoreError::Timeout {
+                addr: addr(),
+                operation,
+                after: self.acquire_timeout,
+            }),
         }
     }
 

@@ -259,9 +259,9 @@ impl RedisSessionStore {
                 .decode(&plaintext)
                 .map_err(|source| StoreError::Undecodable { key, source })
         });
-        if decoded.is_err() {
+        if let Err(error) = &decoded {
             StoreCounters::bump(&self.counters.corrupt_blobs);
-            tracing::warn!(error = %decoded.as_ref().err().map(ToString::to_string).unwrap_or_default(), "unreadable session blob");
+            tracing::warn!(%error, "unreadable session blob");
         }
         decoded
     }
@@ -277,36 +277,10 @@ impl RedisSessionStore {
         T: FromRedisValue,
         F: Future<Output = RedisResult<T>>,
     {
-        let result = self.query_inner(operation, request).await;
+        let result = self.pool.query(operation, request).await;
         if result.is_err() {
             StoreCounters::bump(&self.counters.redis_errors);
         }
         result
-    }
-
-    async fn query_inner<T, F>(
-        &self,
-        operation: &'static str,
-        request: impl FnOnce(RedisConnection) -> F,
-    ) -> Result<T, StoreError>
-    where
-        F: Future<Output = RedisResult<T>>,
-    {
-        let connection = self.pool.get().await?;
-        let addr = || self.pool.addr().to_string();
-
-        match tokio::time::timeout(self.pool.timeout(), request(connection)).await {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(source)) => Err(StoreError::Redis {
-                addr: addr(),
-                operation,
-                source,
-            }),
-            Err(_) => Err(StoreError::Timeout {
-                addr: addr(),
-                operation,
-                after: self.pool.timeout(),
-            }),
-        }
     }
 }
