@@ -33,6 +33,7 @@ use super::environment::Environment;
 use super::error::GateError;
 use super::measurement::{Measurement, Tier};
 use super::stats;
+use super::versioned;
 
 /// The `schema` value of a baseline file.
 pub const SCHEMA: &str = "mcp-perf-baseline";
@@ -216,30 +217,7 @@ fn json_files(dir: &Path) -> Result<Vec<PathBuf>, GateError> {
 
 /// Reads one baseline file, checking its schema and version first.
 fn read_file(path: &Path) -> Result<BaselineFile, GateError> {
-    #[derive(Deserialize)]
-    struct Header {
-        schema: String,
-        version: u32,
-    }
-
-    let text = std::fs::read_to_string(path).map_err(|e| GateError::io(path, e))?;
-    let header: Header =
-        serde_json::from_str(&text).map_err(|e| GateError::shape(path, e.to_string()))?;
-    if header.schema != SCHEMA {
-        let reason = format!("schema is {:?}, expected {SCHEMA:?}", header.schema);
-        return Err(GateError::shape(path, reason));
-    }
-    if header.version != VERSION {
-        return Err(GateError::Version {
-            path: path.into(),
-            kind: "baseline",
-            found: header.version,
-            supported: VERSION,
-        });
-    }
-
-    let file: BaselineFile =
-        serde_json::from_str(&text).map_err(|e| GateError::shape(path, e.to_string()))?;
+    let file: BaselineFile = versioned::read(path, SCHEMA, VERSION, "baseline")?;
     if let Some((id, _)) = file.benchmarks.iter().find(|(_, e)| e.samples.is_empty()) {
         return Err(GateError::shape(
             path,

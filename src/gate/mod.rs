@@ -33,6 +33,7 @@ pub mod stats;
 pub mod thresholds;
 pub mod update;
 pub mod verdict;
+mod versioned;
 
 pub use error::GateError;
 pub use evaluation::{Evaluation, Outcome, Status};

@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use super::environment::Environment;
 use super::error::GateError;
 use super::measurement::{Measurement, Tier};
+use super::versioned;
 
 /// The `schema` value of a results file.
 pub const SCHEMA: &str = "mcp-perf-results";
@@ -66,14 +67,6 @@ pub struct ResultEntry {
     pub tier: Tier,
     /// The samples, costs per iteration.
     pub samples: Vec<f64>,
-}
-
-/// Only the header, read first so a future version fails on its version
-/// rather than on some field it renamed.
-#[derive(Deserialize)]
-struct Header {
-    schema: String,
-    version: u32,
 }
 
 impl ResultsFile {
@@ -134,24 +127,7 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Measurement>, GateError> {
 
 /// Reads one results file into measurements.
 pub fn read_file(path: &Path) -> Result<Vec<Measurement>, GateError> {
-    let text = std::fs::read_to_string(path).map_err(|e| GateError::io(path, e))?;
-    let header: Header =
-        serde_json::from_str(&text).map_err(|e| GateError::shape(path, e.to_string()))?;
-    if header.schema != SCHEMA {
-        let reason = format!("schema is {:?}, expected {SCHEMA:?}", header.schema);
-        return Err(GateError::shape(path, reason));
-    }
-    if header.version != VERSION {
-        return Err(GateError::Version {
-            path: path.into(),
-            kind: "results",
-            found: header.version,
-            supported: VERSION,
-        });
-    }
-
-    let file: ResultsFile =
-        serde_json::from_str(&text).map_err(|e| GateError::shape(path, e.to_string()))?;
+    let file: ResultsFile = versioned::read(path, SCHEMA, VERSION, "results")?;
     file.measurements
         .into_iter()
         .map(|entry| into_measurement(entry, &file.environment, path))
