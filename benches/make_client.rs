@@ -6,12 +6,12 @@
 //!
 //! Run: `cargo bench --bench make_client`.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use mcp_perf::harness;
 use mcp_perf::harness::make_mock::{MOCK_API_TOKEN, MakeMock, MakeMockConfig};
 use mcp_perf::make::{MakeClient, MakeClientConfig, RateLimit, ScenarioEnvelope, Zone};
-use tokio::runtime::Runtime;
 
 const SCENARIO: u64 = 4_100_011;
 
@@ -28,22 +28,6 @@ fn client_for(mock: &MakeMock) -> MakeClient {
     };
 
     MakeClient::new(config).expect("client builds")
-}
-
-/// Runs `iters` sequential calls inside one `block_on`, so the runtime's
-/// entry cost is not counted per call.
-fn time_calls<F, Fut>(runtime: &Runtime, iters: u64, call: F) -> Duration
-where
-    F: Fn() -> Fut,
-    Fut: Future<Output = ()>,
-{
-    runtime.block_on(async {
-        let start = Instant::now();
-        for _ in 0..iters {
-            call().await;
-        }
-        start.elapsed()
-    })
 }
 
 fn get_scenario_at_0ms(c: &mut Criterion) {
@@ -73,7 +57,7 @@ fn get_scenario_at_0ms(c: &mut Criterion) {
     let mut group = c.benchmark_group("make_client/get_scenario_0ms");
     group.bench_function("client", |b| {
         b.iter_custom(|iters| {
-            time_calls(&runtime, iters, || async {
+            harness::bench::time_sequential(&runtime, iters, || async {
                 client
                     .get_scenario(&credential, SCENARIO)
                     .await
@@ -83,14 +67,14 @@ fn get_scenario_at_0ms(c: &mut Criterion) {
     });
     group.bench_function("bare_reqwest", |b| {
         b.iter_custom(|iters| {
-            time_calls(&runtime, iters, || async {
+            harness::bench::time_sequential(&runtime, iters, || async {
                 bare_get().await;
             })
         })
     });
     group.bench_function("bare_reqwest_decode", |b| {
         b.iter_custom(|iters| {
-            time_calls(&runtime, iters, || async {
+            harness::bench::time_sequential(&runtime, iters, || async {
                 let body = bare_get().await;
                 let _: ScenarioEnvelope = serde_json::from_slice(&body).expect("decodes");
             })

@@ -28,6 +28,7 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use mcp_perf::config::Settings;
 use mcp_perf::crypto::KeyRing;
+use mcp_perf::harness;
 use mcp_perf::harness::redis::RedisInstance;
 use mcp_perf::make::{MakeCredential, Zone};
 use mcp_perf::oauth::code::CodeGrant;
@@ -55,7 +56,7 @@ struct Bed {
 
 impl Bed {
     async fn start() -> Self {
-        let redis = mcp_perf::harness::bench::redis().await;
+        let redis = harness::bench::redis().await;
         let keys = Arc::new(KeyRing::ephemeral());
         let mut settings = Settings::default();
         settings.server.rate_limit_per_minute = u32::MAX;
@@ -236,21 +237,6 @@ fn credential() -> MakeCredential {
     MakeCredential::api_token(Zone::Eu1, "make-api-token-0123456789")
 }
 
-/// Runs `iters` awaits of `step` inside one `block_on`, timing only them.
-fn timed<F, Fut>(runtime: &Runtime, iters: u64, step: F) -> Duration
-where
-    F: Fn() -> Fut,
-    Fut: Future<Output = ()>,
-{
-    runtime.block_on(async {
-        let start = Instant::now();
-        for _ in 0..iters {
-            step().await;
-        }
-        start.elapsed()
-    })
-}
-
 fn http_flows(c: &mut Criterion) {
     let runtime = runtime();
     let bed = runtime.block_on(Bed::start());
@@ -263,23 +249,29 @@ fn http_flows(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("oauth");
     group.bench_function("healthz", |b| {
-        b.iter_custom(|n| timed(&runtime, n, || bed.get(&healthz, None)))
+        b.iter_custom(|n| harness::bench::time_sequential(&runtime, n, || bed.get(&healthz, None)))
     });
     group.bench_function("protected_l1_hit", |b| {
-        b.iter_custom(|n| timed(&runtime, n, || bed.get(&whoami, Some(&bed.access))))
+        b.iter_custom(|n| {
+            harness::bench::time_sequential(&runtime, n, || bed.get(&whoami, Some(&bed.access)))
+        })
     });
     group.bench_function("protected_l1_miss", |b| {
-        b.iter_custom(|n| timed(&runtime, n, || bed.get(&whoami_uncached, Some(&bed.access))))
+        b.iter_custom(|n| {
+            harness::bench::time_sequential(&runtime, n, || {
+                bed.get(&whoami_uncached, Some(&bed.access))
+            })
+        })
     });
     group.bench_function("authorize", |b| {
         b.iter_custom(|n| {
-            timed(&runtime, n, || async {
+            harness::bench::time_sequential(&runtime, n, || async {
                 bed.authorize().await;
             })
         })
     });
     group.bench_function("refresh", |b| {
-        b.iter_custom(|n| timed(&runtime, n, || bed.refresh()))
+        b.iter_custom(|n| harness::bench::time_sequential(&runtime, n, || bed.refresh()))
     });
     group.finish();
 
@@ -316,21 +308,21 @@ fn split(c: &mut Criterion, runtime: &Runtime, bed: &Bed) {
     let uncached = bed.uncached.oauth();
     let mut group = c.benchmark_group("oauth_split");
     group.bench_function("authorize_service", |b| {
-        b.iter_custom(|n| timed(runtime, n, || bed.authorize_service()))
+        b.iter_custom(|n| harness::bench::time_sequential(runtime, n, || bed.authorize_service()))
     });
     group.bench_function("refresh_service", |b| {
-        b.iter_custom(|n| timed(runtime, n, || bed.refresh_service()))
+        b.iter_custom(|n| harness::bench::time_sequential(runtime, n, || bed.refresh_service()))
     });
     group.bench_function("authenticate_l1_hit", |b| {
         b.iter_custom(|n| {
-            timed(runtime, n, || async {
+            harness::bench::time_sequential(runtime, n, || async {
                 bed.oauth().authenticate(&bed.access).await.unwrap();
             })
         })
     });
     group.bench_function("authenticate_l1_miss", |b| {
         b.iter_custom(|n| {
-            timed(runtime, n, || async {
+            harness::bench::time_sequential(runtime, n, || async {
                 uncached.authenticate(&bed.access).await.unwrap();
             })
         })
@@ -338,7 +330,7 @@ fn split(c: &mut Criterion, runtime: &Runtime, bed: &Bed) {
     group.bench_function("redis_ping", |b| {
         let pool = bed.oauth().sessions().pool().clone();
         b.iter_custom(|n| {
-            timed(runtime, n, || async {
+            harness::bench::time_sequential(runtime, n, || async {
                 let mut connection = pool.get().await.unwrap();
                 let _: String = redis::cmd("PING")
                     .query_async(&mut connection)

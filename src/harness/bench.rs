@@ -1,6 +1,10 @@
 //! What every benchmark needs before it measures anything, and the rule
 //! that a benchmark which cannot run fails loudly instead of skipping.
 
+use std::time::{Duration, Instant};
+
+use tokio::runtime::Runtime;
+
 use super::redis::{RedisInstance, RedisSource};
 
 /// The Redis a benchmark measures against.
@@ -20,4 +24,21 @@ pub async fn redis() -> RedisInstance {
         }
     };
     attempt.unwrap_or_else(|error| panic!("benchmark needs Redis and found none:\n{error}"))
+}
+
+/// Awaits `step` `iters` times in a row inside one `block_on` and returns
+/// the time they took: the runtime's entry cost is paid once, not per step,
+/// so criterion's `iter_custom` sees only the work.
+pub fn time_sequential<F, Fut>(runtime: &Runtime, iters: u64, step: F) -> Duration
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = ()>,
+{
+    runtime.block_on(async {
+        let start = Instant::now();
+        for _ in 0..iters {
+            step().await;
+        }
+        start.elapsed()
+    })
 }
